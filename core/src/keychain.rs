@@ -1,0 +1,1 @@
+//! The OS keychain behind a small `SecretStore` trait.

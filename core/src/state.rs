@@ -1,0 +1,1 @@
+//! The state file: non-secret progress, saved atomically on every change.

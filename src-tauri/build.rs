@@ -1,0 +1,12 @@
+// App commands are listed here so that tauri-build generates an `allow-<command>`
+// permission for each; a command is callable from the webview only when a
+// capability file grants it (see capabilities/main.json).
+const COMMANDS: &[&str] = &["app_info"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed: see the message above");
+}

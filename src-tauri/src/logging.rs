@@ -1,0 +1,38 @@
+//! Logs go to stderr and to a daily file in the platform log directory.
+//! Nothing secret is ever logged: credentials are `Secret`s, whose Debug and
+//! Display print `[redacted]`.
+
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter};
+
+/// Starts logging. Keep the guard alive until exit so the file is flushed.
+pub fn init() -> Option<WorkerGuard> {
+    let filter = EnvFilter::try_from_env("C1_SETUP_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,c1_setup_core=debug,c1_setup_app=debug"));
+    let stderr = fmt::layer().with_writer(std::io::stderr).with_target(false);
+
+    let file = c1_setup_core::paths::log_dir().and_then(|dir| {
+        std::fs::create_dir_all(&dir).ok()?;
+        tracing_appender::rolling::Builder::new()
+            .rotation(tracing_appender::rolling::Rotation::DAILY)
+            .max_log_files(7)
+            .filename_prefix("c1-setup")
+            .filename_suffix("log")
+            .build(dir)
+            .ok()
+    });
+    let (file_layer, guard) = match file {
+        Some(appender) => {
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            (Some(fmt::layer().with_writer(writer).with_ansi(false)), Some(guard))
+        }
+        None => (None, None),
+    };
+    // A second init (tests) keeps the first subscriber.
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(stderr)
+        .with(file_layer)
+        .try_init();
+    guard
+}
