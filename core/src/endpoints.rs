@@ -155,7 +155,10 @@ impl Endpoints {
                     reason: "it must contain {domain}".into(),
                 });
             }
-            check_transport("instance_template", &template.replace("{domain}", "example"))?;
+            check_transport(
+                "instance_template",
+                &template.replace("{domain}", "example"),
+            )?;
             endpoints.instance_template.clone_from(template);
             endpoints.sandbox = true;
         }
@@ -235,7 +238,11 @@ impl Endpoints {
     /// Whether `url` is one the assistant may open in the system browser: it
     /// must be exactly one of the pages this table builds.
     pub fn is_openable(&self, url: &str, domain: Option<&str>) -> bool {
-        let mut allowed = vec![self.sso_apps_page(), self.user_groups_page(), self.signup_page()];
+        let mut allowed = vec![
+            self.sso_apps_page(),
+            self.user_groups_page(),
+            self.signup_page(),
+        ];
         if let Some(domain) = domain {
             allowed.push(self.instance_url(domain));
         }
@@ -245,7 +252,8 @@ impl Endpoints {
 
 fn join(base: &Url, path: &str) -> String {
     // The bases always end in '/', so a relative join appends.
-    base.join(path).map_or_else(|_| format!("{base}{path}"), |u| u.to_string())
+    base.join(path)
+        .map_or_else(|_| format!("{base}{path}"), |u| u.to_string())
 }
 
 fn parse_static(url: &str) -> Url {
@@ -263,7 +271,9 @@ pub fn check_transport(field: &'static str, value: &str) -> Result<Url, Override
         "http" if is_loopback_host(&url) => Ok(url),
         other => Err(OverrideError::Invalid {
             field,
-            reason: format!("{other}:// is only allowed for 127.0.0.1, [::1] and localhost; use https"),
+            reason: format!(
+                "{other}:// is only allowed for 127.0.0.1, [::1] and localhost; use https"
+            ),
         }),
     }
 }
@@ -314,7 +324,10 @@ mod tests {
     #[test]
     fn conductorone_values_are_on_the_accounts_host_and_the_tenant() {
         let e = Endpoints::real(Region::Eu);
-        assert_eq!(e.signup_page(), "https://accounts.conductor.one/accounts/signup");
+        assert_eq!(
+            e.signup_page(),
+            "https://accounts.conductor.one/accounts/signup"
+        );
         assert_eq!(
             e.conductorone_redirect_uri(),
             "https://accounts.conductor.one/auth/callback"
@@ -343,7 +356,10 @@ mod tests {
         assert_eq!(e.issuer(), "http://127.0.0.1:4000/");
         assert_eq!(e.sso_apps_page(), "http://127.0.0.1:4000/console/#/sso");
         assert_eq!(e.signup_page(), "http://127.0.0.1:4100/accounts/signup");
-        assert_eq!(e.instance_url("acme"), "http://127.0.0.1:4100/instances/acme/");
+        assert_eq!(
+            e.instance_url("acme"),
+            "http://127.0.0.1:4100/instances/acme/"
+        );
     }
 
     #[test]
@@ -353,7 +369,13 @@ mod tests {
             ..Overrides::default()
         };
         let err = Endpoints::with_overrides(Region::Us, &overrides).expect_err("must refuse");
-        assert!(matches!(err, OverrideError::Invalid { field: "issuer", .. }));
+        assert!(matches!(
+            err,
+            OverrideError::Invalid {
+                field: "issuer",
+                ..
+            }
+        ));
         let template = Overrides {
             instance_template: Some("https://example.com/".into()),
             ..Overrides::default()
@@ -374,10 +396,19 @@ mod tests {
 
     #[test]
     fn loopback_hosts_are_recognised() {
-        for ok in ["http://127.0.0.1:1/", "http://[::1]:1/", "http://localhost/", "http://127.0.0.2/"] {
+        for ok in [
+            "http://127.0.0.1:1/",
+            "http://[::1]:1/",
+            "http://localhost/",
+            "http://127.0.0.2/",
+        ] {
             assert!(is_loopback_host(&Url::parse(ok).expect("valid")), "{ok}");
         }
-        for no in ["http://10.0.0.1/", "http://localhost.example.com/", "http://[::2]/"] {
+        for no in [
+            "http://10.0.0.1/",
+            "http://localhost.example.com/",
+            "http://[::2]/",
+        ] {
             assert!(!is_loopback_host(&Url::parse(no).expect("valid")), "{no}");
         }
     }

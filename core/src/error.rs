@@ -235,8 +235,12 @@ mod tests {
 
     #[test]
     fn app_error_json_has_kind_message_and_fix() {
-        let err = AppError::new(ErrorKind::PortInUse, "Port 53682 is in use.", "Pick another port.")
-            .at_step(StepId::JumpcloudApp);
+        let err = AppError::new(
+            ErrorKind::PortInUse,
+            "Port 53682 is in use.",
+            "Pick another port.",
+        )
+        .at_step(StepId::JumpcloudApp);
         let json = serde_json::to_value(&err).expect("serialises");
         assert_eq!(json["kind"], "port_in_use");
         assert_eq!(json["message"], "Port 53682 is in use.");

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 ///
 /// Run without a command to open the assistant's window.
 #[derive(Debug, Parser)]
-#[command(name = "c1-setup", version, about, long_about = None)]
+#[command(name = "c1-setup", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -61,7 +61,10 @@ fn missing_display() -> Option<String> {
 fn print_paths() {
     use c1_setup_core::paths;
     let show = |p: Option<std::path::PathBuf>| {
-        p.map_or_else(|| "(unknown on this system)".to_owned(), |p| p.display().to_string())
+        p.map_or_else(
+            || "(unknown on this system)".to_owned(),
+            |p| p.display().to_string(),
+        )
     };
     println!("state: {}", show(paths::config_dir()));
     println!("logs:  {}", show(paths::log_dir()));

@@ -9,14 +9,10 @@ pub mod state;
 
 use tauri::{Manager, Runtime};
 
-/// The application with everything but the platform runtime and the
-/// single-instance plugin, so tests can build it on `tauri::test`'s mock runtime.
-pub fn builder<R: Runtime>(state: state::AppState) -> tauri::Builder<R> {
-    configure(tauri::Builder::<R>::new(), state)
-}
-
-/// Plugins, state and commands, on top of `base`.
-fn configure<R: Runtime>(base: tauri::Builder<R>, state: state::AppState) -> tauri::Builder<R> {
+/// The application's plugins, state and commands on top of `base`, for any
+/// runtime: `run` passes the real one (with the single-instance plugin), the
+/// IPC contract tests pass `tauri::test::mock_builder()`.
+pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: state::AppState) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
@@ -34,34 +30,21 @@ pub fn run() {
             std::process::exit(2);
         }
     };
-    let mut builder = tauri::Builder::default();
-    if single_instance_supported() {
-        // A second launch focuses the running window instead of opening another.
-        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+    // A second launch focuses the running window instead of opening another.
+    // On Linux this goes over the D-Bus session bus; without one the plugin
+    // logs a warning and the assistant starts normally.
+    let base =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();
                 let _ = window.set_focus();
             }
         }));
-    } else {
-        tracing::warn!("no D-Bus session bus: a second launch will open a second window");
-    }
-    let app = configure(builder, state);
+    let app = builder(base, state);
     if let Err(err) = app.run(tauri::generate_context!()) {
         tracing::error!("the assistant stopped: {err}");
         eprintln!("c1-setup: the window could not be opened: {err}");
         std::process::exit(1);
     }
-}
-
-/// On Linux the single-instance plugin talks over the D-Bus session bus. When
-/// there is none (a bare SSH or container session), skip it rather than fail.
-fn single_instance_supported() -> bool {
-    if !cfg!(target_os = "linux") {
-        return true;
-    }
-    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty())
-        || std::env::var_os("XDG_RUNTIME_DIR")
-            .is_some_and(|dir| std::path::Path::new(&dir).join("bus").exists())
 }

@@ -24,7 +24,10 @@ pub fn init() -> Option<WorkerGuard> {
     let (file_layer, guard) = match file {
         Some(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
-            (Some(fmt::layer().with_writer(writer).with_ansi(false)), Some(guard))
+            (
+                Some(fmt::layer().with_writer(writer).with_ansi(false)),
+                Some(guard),
+            )
         }
         None => (None, None),
     };

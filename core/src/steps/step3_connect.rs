@@ -2,4 +2,5 @@
 //! verification login, the hand-off to ConductorOne's signup).
 
 pub const TITLE: &str = "Connect JumpCloud to ConductorOne";
-pub const SUMMARY: &str = "Store the Client ID and secret safely and prove that the JumpCloud app signs you in.";
+pub const SUMMARY: &str =
+    "Store the Client ID and secret safely and prove that the JumpCloud app signs you in.";

@@ -1,0 +1,86 @@
+# Shared by scripts/run and scripts/test: install what is missing, idempotently.
+# Sourced, not executed.
+
+# Pinned tools.
+TAURI_DRIVER_VERSION=2.1.0
+NODE_MIN_MAJOR=20
+NODE_MIN_MINOR=19
+
+# Debian/Ubuntu packages: to build the app, and to test it (Xvfb, WebDriver,
+# a real Secret Service, clipboard access).
+BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev pkg-config)
+TEST_PACKAGES=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools xclip)
+
+# Build output is shared between checkouts (it is only a cache): set
+# CARGO_TARGET_DIR to choose another place.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/c1-setup/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+say() { printf '\n==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else die "installing system packages needs root: run as root or install sudo"; fi
+}
+
+# install_packages NAME... : apt-get install whichever are not installed yet.
+install_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null 2>&1 ||
+    die "missing system packages (${missing[*]}) and no apt-get: see README.md for other systems"
+  say "Installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+ensure_rust() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    [ -x "$HOME/.cargo/bin/cargo" ] || {
+      say "Installing the Rust toolchain (rustup, minimal profile)"
+      curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component rustfmt,clippy
+    }
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+  if command -v rustup >/dev/null 2>&1; then
+    for c in rustfmt clippy; do
+      rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
+    done
+  fi
+}
+
+ensure_node() {
+  if ! command -v node >/dev/null 2>&1; then install_packages nodejs npm; fi
+  local v major minor
+  v=$(node -p 'process.versions.node' 2>/dev/null || echo 0.0.0)
+  major=${v%%.*}; minor=${v#*.}; minor=${minor%%.*}
+  if [ "$major" -lt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -lt "$NODE_MIN_MINOR" ]; }; then
+    die "Node.js $v is too old: the UI build needs $NODE_MIN_MAJOR.$NODE_MIN_MINOR or newer (e.g. from nodejs.org or NodeSource), then run this again"
+  fi
+}
+
+# ensure_node_modules DIR : npm ci when the lock file changed since the last install.
+ensure_node_modules() {
+  local dir=$1 stamp="$1/node_modules/.installed-lock"
+  if [ -f "$stamp" ] && cmp -s "$dir/package-lock.json" "$stamp"; then return 0; fi
+  say "Installing Node packages in $dir"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $dir"
+  cp "$dir/package-lock.json" "$stamp"
+}
+
+ensure_tauri_driver() {
+  if command -v tauri-driver >/dev/null 2>&1 &&
+    cargo install --list 2>/dev/null | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then return 0; fi
+  say "Installing tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --locked --version "$TAURI_DRIVER_VERSION" --quiet || die "could not install tauri-driver"
+}
+
+build_ui() {
+  (cd ui && npm run --silent build)
+}

@@ -1,0 +1,241 @@
+// A small W3C WebDriver client for driving the assistant's real window
+// through tauri-driver (which forwards to WebKitWebDriver on Linux).
+// It starts tauri-driver itself and stops it, and everything it spawned,
+// when the session ends, including when a test fails.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, "..", "..");
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+export function appPath() {
+  const target = process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target");
+  return process.env.C1_SETUP_APP ?? join(target, "debug", "c1-setup");
+}
+
+export async function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForPort(port, child, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited early (code ${child.exitCode})`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A fresh, isolated home for one app run: config, data, cache and logs go here. */
+export function makeHome(prefix = "c1-setup-e2e-") {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  const dirs = {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, ".config"),
+    XDG_DATA_HOME: join(home, ".local", "share"),
+    XDG_CACHE_HOME: join(home, ".cache"),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  return { ...dirs, remove: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+export class Session {
+  constructor(base, id, driver, log) {
+    this.base = base;
+    this.id = id;
+    this.driver = driver;
+    this.log = log;
+  }
+
+  /** Starts tauri-driver and the app. `env` adds to the app's environment. */
+  static async start({ env = {} } = {}) {
+    const port = await freePort();
+    const nativePort = await freePort();
+    const log = [];
+    const driver = spawn(
+      process.env.TAURI_DRIVER ?? "tauri-driver",
+      ["--port", String(port), "--native-port", String(nativePort)],
+      { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
+    driver.stdout.on("data", (d) => log.push(String(d)));
+    driver.stderr.on("data", (d) => log.push(String(d)));
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitForPort(port, driver);
+      const res = await request(base, "POST", "/session", {
+        capabilities: { alwaysMatch: { "tauri:options": { application: appPath() } } },
+      });
+      const session = new Session(base, res.sessionId, driver, log);
+      await session.waitFor(".layout, .fatal", 30000);
+      return session;
+    } catch (err) {
+      killTree(driver);
+      throw new Error(`${err.message}\n--- tauri-driver output ---\n${log.join("")}`);
+    }
+  }
+
+  async cmd(method, path, body) {
+    return request(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async find(css) {
+    const el = await this.cmd("POST", "/element", { using: "css selector", value: css });
+    return el[ELEMENT];
+  }
+
+  async findAll(css) {
+    const els = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    return els.map((e) => e[ELEMENT]);
+  }
+
+  /** Waits until `css` matches a displayed element; returns its id. */
+  async waitFor(css, timeoutMs = 10000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        const id = await this.find(css);
+        if (await this.cmd("GET", `/element/${id}/displayed`)) return id;
+      } catch (err) {
+        last = err;
+      }
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for ${css}${last ? `: ${last.message}` : ""}`);
+  }
+
+  /** Waits until `fn` (run in the page) returns a truthy value; returns it. */
+  async waitUntil(script, args = [], timeoutMs = 10000, what = script) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const value = await this.execute(script, args);
+      if (value) return value;
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for: ${what}`);
+  }
+
+  async click(css) {
+    const id = await this.waitFor(css);
+    await this.cmd("POST", `/element/${id}/click`, {});
+  }
+
+  async type(css, text) {
+    const id = await this.waitFor(css);
+    await this.cmd("POST", `/element/${id}/value`, { text });
+  }
+
+  async clearField(css) {
+    const id = await this.waitFor(css);
+    await this.cmd("POST", `/element/${id}/clear`, {});
+  }
+
+  async text(css) {
+    const id = await this.waitFor(css);
+    return this.cmd("GET", `/element/${id}/text`);
+  }
+
+  async attr(css, name) {
+    const id = await this.find(css);
+    return this.cmd("GET", `/element/${id}/attribute/${name}`);
+  }
+
+  /** Sends keys to whatever has focus (e.g. "\uE007" for Enter, "\uE004" for Tab). */
+  async keys(text) {
+    const actions = [...text].flatMap((ch) => [
+      { type: "keyDown", value: ch },
+      { type: "keyUp", value: ch },
+    ]);
+    await this.cmd("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
+    await this.cmd("DELETE", "/actions");
+  }
+
+  async execute(script, args = []) {
+    return this.cmd("POST", "/execute/sync", { script, args });
+  }
+
+  async activeElement() {
+    return this.execute(
+      "const a = document.activeElement; return a ? { tag: a.tagName.toLowerCase(), id: a.id, text: a.textContent.trim() } : null;",
+    );
+  }
+
+  async screenshot(file) {
+    const png = await this.cmd("GET", "/screenshot");
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, Buffer.from(png, "base64"));
+  }
+
+  async setWindowRect(width, height) {
+    await this.cmd("POST", "/window/rect", { width, height });
+  }
+
+  /** Ends the session and stops tauri-driver and everything it started. */
+  async stop() {
+    try {
+      await this.cmd("DELETE", "");
+    } catch {
+      // the app may already be gone
+    }
+    killTree(this.driver);
+  }
+}
+
+function killTree(child) {
+  if (child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+  setTimeout(() => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }, 2000).unref();
+}
+
+async function request(base, method, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${method} ${path}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+  }
+  if (!res.ok || (json.value && json.value.error)) {
+    const e = json.value ?? {};
+    throw new Error(`${method} ${path}: ${e.error ?? res.status}: ${e.message ?? text.slice(0, 300)}`);
+  }
+  return json.value;
+}
+
+export const screenshotDir = join(repoRoot, "target", "e2e-screenshots");

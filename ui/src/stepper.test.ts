@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { AppInfo } from "./bindings/AppInfo";
+import { start } from "./main";
+import type { Stepper } from "./stepper";
+
+const info: AppInfo = {
+  version: "0.1.0",
+  sandbox: false,
+  steps: [
+    { id: "instance", number: 1, title: "Create your ConductorOne instance", summary: "s1" },
+    { id: "jumpcloud_app", number: 2, title: "Create the OIDC app in JumpCloud", summary: "s2" },
+    { id: "connect", number: 3, title: "Connect JumpCloud to ConductorOne", summary: "s3" },
+    { id: "access", number: 4, title: "Give your colleagues access", summary: "s4" },
+  ],
+};
+
+function button(id: string): HTMLButtonElement {
+  const b = document.getElementById(id);
+  if (!(b instanceof HTMLButtonElement)) throw new Error(`no button #${id}`);
+  return b;
+}
+
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+describe("stepper", () => {
+  let root: HTMLElement;
+  let stepper: Stepper;
+
+  beforeEach(async () => {
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return info;
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    root = document.createElement("div");
+    document.body.appendChild(root);
+    const started = await start(root);
+    if (!started) throw new Error("did not start");
+    stepper = started;
+  });
+
+  afterEach(() => {
+    clearMocks();
+    root.remove();
+  });
+
+  it("lists the four documented steps and marks the current one", () => {
+    const items = [...root.querySelectorAll(".step-item")];
+    expect(items.map((i) => i.querySelector(".step-title")?.textContent)).toEqual(info.steps.map((s) => s.title));
+    expect(items[0]?.getAttribute("aria-current")).toBe("step");
+    expect(items[1]?.classList.contains("upcoming")).toBe(true);
+    expect(root.querySelector("h1")?.textContent).toBe("Create your ConductorOne instance");
+    expect(button("back").hidden).toBe(true);
+  });
+
+  it("continues on submit (Enter) and moves focus to the new heading", async () => {
+    root.querySelector("form")?.requestSubmit();
+    await settle();
+    expect(stepper.current).toBe("jumpcloud_app");
+    expect(document.activeElement?.id).toBe("step-heading");
+    expect(document.activeElement?.textContent).toBe("Create the OIDC app in JumpCloud");
+    const items = [...root.querySelectorAll(".step-item")];
+    expect(items[0]?.classList.contains("done")).toBe(true);
+    expect(items[1]?.getAttribute("aria-current")).toBe("step");
+  });
+
+  it("goes back, and lets the admin revisit a step already reached but not skip ahead", async () => {
+    await stepper.goNext();
+    await stepper.goNext();
+    expect(stepper.current).toBe("connect");
+    button("back").click();
+    await settle();
+    expect(stepper.current).toBe("jumpcloud_app");
+    stepper.goTo("access");
+    expect(stepper.current).toBe("jumpcloud_app");
+    const link = root.querySelector<HTMLButtonElement>('[data-step="instance"] button');
+    link?.click();
+    expect(stepper.current).toBe("instance");
+  });
+
+  it("hides Continue on the last step when there is nothing to finish", async () => {
+    for (let i = 0; i < 3; i++) await stepper.goNext();
+    expect(stepper.current).toBe("access");
+    expect(button("continue").hidden).toBe(true);
+  });
+});
+
+describe("start-up failure", () => {
+  it("shows the error's message and fix instead of a blank window", async () => {
+    // Tauri rejects with the command's serialised error: a plain object, not an Error.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    mockIPC(() => Promise.reject({ kind: "internal", message: "Broken state.", fix: "Relaunch." }));
+    const root = document.createElement("div");
+    expect(await start(root)).toBeNull();
+    expect(root.querySelector('[role="alert"]')?.textContent).toContain("Broken state.");
+    expect(root.textContent).toContain("Relaunch.");
+    clearMocks();
+  });
+});

@@ -1,0 +1,203 @@
+// The stepper: the step list, the current step's view, and Back / Continue.
+// Keyboard: every control is reachable with Tab in reading order; Enter in a
+// field submits the step's form, which continues; after a step change, focus
+// moves to the new step's heading so screen readers announce it.
+import { el, clear } from "./dom";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { StepId } from "./bindings/StepId";
+import type { StepInfo } from "./bindings/StepInfo";
+
+/** One step's view. Each lives in its own file under steps/. */
+export interface StepView {
+  readonly id: StepId;
+  /** Builds the step's content; called every time the step is shown. */
+  render(): HTMLElement;
+  /** Whether Continue may be pressed now. */
+  ready(): boolean;
+  /** Runs on Continue; resolve false to stay on this step. */
+  leave?(): Promise<boolean>;
+}
+
+export interface StepperOptions {
+  info: AppInfo;
+  views: Record<StepId, StepView>;
+  start?: StepId;
+  /** Told whenever the current step changes (e.g. to save progress). */
+  onStepChange?: (step: StepId) => void;
+}
+
+export class Stepper {
+  private readonly steps: StepInfo[];
+  private readonly views: Record<StepId, StepView>;
+  private readonly onStepChange: ((step: StepId) => void) | undefined;
+  private index: number;
+  private furthest: number;
+  private busy = false;
+
+  readonly root: HTMLElement;
+  private readonly list: HTMLOListElement;
+  private readonly form: HTMLFormElement;
+  private readonly eyebrow: HTMLElement;
+  private readonly heading: HTMLHeadingElement;
+  private readonly summary: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly back: HTMLButtonElement;
+  private readonly next: HTMLButtonElement;
+
+  constructor(options: StepperOptions) {
+    this.steps = options.info.steps;
+    this.views = options.views;
+    this.onStepChange = options.onStepChange;
+    const start = this.steps.findIndex((s) => s.id === options.start);
+    this.index = Math.max(0, start);
+    this.furthest = this.index;
+
+    this.list = el("ol", { class: "steps" });
+    this.eyebrow = el("p", { class: "eyebrow" });
+    this.heading = el("h1", { id: "step-heading", tabindex: -1 });
+    this.summary = el("p", { class: "summary" });
+    this.body = el("div", { class: "step-body" });
+    this.back = el("button", { type: "button", class: "secondary", id: "back" }, "Back");
+    this.next = el("button", { type: "submit", class: "primary", id: "continue" }, "Continue");
+    this.back.addEventListener("click", () => {
+      void this.goBack();
+    });
+
+    this.form = el(
+      "form",
+      { class: "step", "aria-labelledby": "step-heading", novalidate: true },
+      el("header", { class: "step-header" }, this.eyebrow, this.heading, this.summary),
+      this.body,
+      el("footer", { class: "actions" }, this.back, this.next),
+    );
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.goNext();
+    });
+    // Views tell the stepper when their readiness may have changed.
+    this.form.addEventListener("step-change", () => {
+      this.updateButtons();
+    });
+
+    const banner = options.info.sandbox
+      ? el(
+          "div",
+          { class: "banner sandbox", role: "note" },
+          el("strong", {}, "Sandbox. "),
+          "The assistant is connected to local stand-ins, not to the real JumpCloud and ConductorOne.",
+        )
+      : null;
+
+    this.root = el(
+      "div",
+      { class: "layout" },
+      el(
+        "aside",
+        { class: "sidebar" },
+        el("p", { class: "brand" }, "ConductorOne Setup Assistant"),
+        el("nav", { "aria-label": "Setup steps" }, this.list),
+        el("p", { class: "version" }, `Version ${options.info.version}`),
+      ),
+      el("main", { class: "content" }, banner, this.form),
+    );
+  }
+
+  get current(): StepId {
+    return this.stepAt(this.index).id;
+  }
+
+  /** Shows the current step. `focus` moves focus to its heading. */
+  show(focus = false): void {
+    const step = this.stepAt(this.index);
+    this.renderList();
+    this.eyebrow.textContent = `Step ${step.number} of ${this.steps.length}`;
+    this.heading.textContent = step.title;
+    this.summary.textContent = step.summary;
+    clear(this.body);
+    this.body.appendChild(this.views[step.id].render());
+    this.form.dataset.step = step.id;
+    this.updateButtons();
+    if (focus) this.heading.focus();
+  }
+
+  async goNext(): Promise<void> {
+    if (this.busy || !this.views[this.current].ready()) return;
+    this.setBusy(true);
+    try {
+      const view = this.views[this.current];
+      const ok = view.leave ? await view.leave() : true;
+      if (ok && this.index < this.steps.length - 1) this.moveTo(this.index + 1);
+    } finally {
+      this.setBusy(false);
+    }
+  }
+
+  async goBack(): Promise<void> {
+    if (this.busy || this.index === 0) return;
+    this.moveTo(this.index - 1);
+    return Promise.resolve();
+  }
+
+  goTo(id: StepId): void {
+    const target = this.steps.findIndex((s) => s.id === id);
+    if (target < 0 || target > this.furthest || this.busy) return;
+    this.moveTo(target);
+  }
+
+  private moveTo(target: number): void {
+    this.index = target;
+    this.furthest = Math.max(this.furthest, target);
+    this.show(true);
+    this.onStepChange?.(this.current);
+  }
+
+  private stepAt(index: number): StepInfo {
+    const step = this.steps[index];
+    if (!step) throw new Error(`no step at ${index}`);
+    return step;
+  }
+
+  private renderList(): void {
+    clear(this.list);
+    this.steps.forEach((step, i) => {
+      const status = i < this.index ? "done" : i === this.index ? "current" : "upcoming";
+      const label = el(
+        "span",
+        { class: "step-label" },
+        el("span", { class: "step-number", "aria-hidden": "true" }, status === "done" ? "✓" : String(step.number)),
+        el("span", { class: "step-title" }, step.title),
+        el("span", { class: "visually-hidden" }, status === "done" ? " (done)" : status === "upcoming" ? " (upcoming)" : ""),
+      );
+      // Steps already reached can be revisited; upcoming ones cannot be skipped to.
+      const reachable = i <= this.furthest && i !== this.index;
+      const item = reachable
+        ? el("button", { type: "button", class: "step-link", onclick: () => { this.goTo(step.id); } }, label)
+        : label;
+      this.list.appendChild(
+        el("li", { class: `step-item ${status}`, "data-step": step.id, "aria-current": status === "current" ? "step" : undefined }, item),
+      );
+    });
+  }
+
+  private updateButtons(): void {
+    this.back.disabled = this.busy || this.index === 0;
+    this.back.hidden = this.index === 0;
+    const last = this.index === this.steps.length - 1;
+    const view = this.views[this.current];
+    this.next.disabled = this.busy || !view.ready();
+    // The last step offers "Finish" only when its view has something to finish.
+    this.next.hidden = last && !view.leave;
+    this.next.textContent = last ? "Finish" : "Continue";
+  }
+
+  private setBusy(busy: boolean): void {
+    this.busy = busy;
+    this.form.setAttribute("aria-busy", String(busy));
+    this.updateButtons();
+  }
+}
+
+/** Views call this after any input so the stepper re-checks readiness. */
+export function notifyChange(from: Element): void {
+  from.dispatchEvent(new Event("step-change", { bubbles: true }));
+}
