@@ -78,15 +78,15 @@ mod tests {
 
     #[test]
     fn debug_and_display_never_show_the_value() {
-        let secret = Secret::from("s3cr3t-value");
-        assert_eq!(format!("{secret}"), REDACTED);
-        assert_eq!(format!("{secret:?}"), REDACTED);
-        assert_eq!(format!("{secret:#?}"), REDACTED);
         #[derive(Debug)]
         #[allow(dead_code)]
         struct Holder {
             secret: Secret,
         }
+        let secret = Secret::from("s3cr3t-value");
+        assert_eq!(format!("{secret}"), REDACTED);
+        assert_eq!(format!("{secret:?}"), REDACTED);
+        assert_eq!(format!("{secret:#?}"), REDACTED);
         let holder = format!("{:?}", Holder { secret });
         assert!(!holder.contains("s3cr3t"), "{holder}");
         assert!(holder.contains(REDACTED));
