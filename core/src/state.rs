@@ -1,1 +1,456 @@
 //! The state file: non-secret progress, saved atomically on every change.
+//!
+//! The file holds what the admin typed or ticked that is not a credential
+//! (domain, display name, region, port, checklist, Client ID, the result of
+//! the verification login) and flags saying whether the invite code and the
+//! Client Secret are in the keychain. Secrets themselves are never here:
+//! [`SavedState`] has no field that could hold one, and [`crate::Secret`]
+//! cannot be serialised.
+//!
+//! Writing goes through a temporary file in the same directory, which is
+//! flushed to disk and then renamed over the old file, so a crash or a full
+//! disk leaves either the old or the new file, never half of one. A file that
+//! cannot be used (damaged, or written by a newer version) is moved aside and
+//! kept, and the assistant starts fresh.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::endpoints::{Region, DEFAULT_LOOPBACK_PORT};
+use crate::error::{AppError, ErrorKind};
+use crate::paths;
+use crate::steps::step2_jumpcloud_app::ChecklistItem;
+use crate::wizard::StepId;
+
+/// The file's name inside the configuration directory.
+pub const STATE_FILE_NAME: &str = "state.json";
+
+/// The format this version writes and reads. Raise it when a change would
+/// make older versions misread the file; adding an optional field does not.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// How the verification login of step 3 ended, as far as it is worth keeping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "result", rename_all = "snake_case")]
+#[ts(export)]
+pub enum VerificationOutcome {
+    /// JumpCloud signed the admin in; `email` is the address it returned.
+    Passed { email: String },
+    /// The login failed with this kind of error.
+    Failed { kind: ErrorKind },
+}
+
+/// The last verification login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VerificationRecord {
+    #[serde(with = "time::serde::rfc3339")]
+    #[ts(type = "string")]
+    pub at: OffsetDateTime,
+    /// The issuer the login ran against, exactly.
+    pub issuer: String,
+    /// The Client ID the login used: a result only counts for that app.
+    pub client_id: String,
+    pub outcome: VerificationOutcome,
+}
+
+/// The non-secret progress. Fields missing from an older file take their
+/// defaults; fields this version does not know are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct SavedState {
+    pub format_version: u32,
+    pub current_step: StepId,
+    /// The validated domain (a DNS label), or empty before step 1.
+    pub domain: String,
+    pub display_name: String,
+    pub region: Region,
+    pub loopback_port: u16,
+    /// The step 2 checklist lines the admin ticked. Ids this version does not
+    /// know are dropped when reading (see [`parse`]).
+    pub checklist: BTreeSet<ChecklistItem>,
+    /// JumpCloud's Client ID (not a secret).
+    pub client_id: Option<String>,
+    pub verification: Option<VerificationRecord>,
+    /// Whether the invite code is in the keychain.
+    pub invite_code_stored: bool,
+    /// Whether the Client Secret is in the keychain.
+    pub secret_stored: bool,
+    /// When the file was last written.
+    #[serde(with = "time::serde::rfc3339")]
+    #[ts(type = "string")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl Default for SavedState {
+    fn default() -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            current_step: StepId::Instance,
+            domain: String::new(),
+            display_name: String::new(),
+            region: Region::default(),
+            loopback_port: DEFAULT_LOOPBACK_PORT,
+            checklist: BTreeSet::new(),
+            client_id: None,
+            verification: None,
+            invite_code_stored: false,
+            secret_stored: false,
+            updated_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+}
+
+impl SavedState {
+    /// A fresh start, stamped now.
+    pub fn new() -> Self {
+        Self {
+            updated_at: OffsetDateTime::now_utc(),
+            ..Self::default()
+        }
+    }
+}
+
+/// What [`StateStore::load`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+#[ts(export)]
+pub enum LoadOutcome {
+    /// No saved progress: start at step 1.
+    Fresh,
+    /// Saved progress to resume from.
+    Resumed { state: SavedState },
+    /// The file could not be used; the assistant starts fresh.
+    Reset {
+        /// Where the old file was kept, if moving it aside worked.
+        #[ts(optional, type = "string")]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        moved_to: Option<PathBuf>,
+        /// One sentence for the admin.
+        reason: String,
+    },
+}
+
+/// Why a file was set aside.
+enum Unusable {
+    Unreadable(io::Error),
+    Damaged(String),
+    Newer(u64),
+}
+
+/// Reads and writes the state file in one directory.
+#[derive(Debug, Clone)]
+pub struct StateStore {
+    dir: PathBuf,
+}
+
+impl StateStore {
+    /// A store in `dir`; the directory is created on the first save.
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+
+    /// A store in the platform's configuration directory.
+    pub fn in_config_dir() -> Result<Self, AppError> {
+        paths::config_dir().map(Self::new).ok_or_else(|| {
+            AppError::new(
+                ErrorKind::StateWriteFailed,
+                "The assistant can't find your user's settings folder, so it can't remember your progress.",
+                "Check that your home folder exists and is set for your user account, then relaunch the assistant.",
+            )
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The state file's path.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(STATE_FILE_NAME)
+    }
+
+    /// Reads the saved progress. A file that can't be used is moved aside
+    /// (kept, never deleted) and the outcome says so in one sentence.
+    pub fn load(&self) -> LoadOutcome {
+        let path = self.path();
+        let problem = match fs::read(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return LoadOutcome::Fresh,
+            Err(e) => Unusable::Unreadable(e),
+            Ok(bytes) => match parse(&bytes) {
+                Ok(state) => return LoadOutcome::Resumed { state },
+                Err(problem) => problem,
+            },
+        };
+        let (tag, what) = match &problem {
+            Unusable::Unreadable(_) => ("unreadable".to_owned(), "could not be read".to_owned()),
+            Unusable::Damaged(_) => ("corrupt".to_owned(), "was damaged".to_owned()),
+            Unusable::Newer(v) => (
+                format!("v{v}"),
+                "was saved by a newer version of the assistant".to_owned(),
+            ),
+        };
+        let detail = match &problem {
+            Unusable::Unreadable(e) => e.to_string(),
+            Unusable::Damaged(e) => e.clone(),
+            Unusable::Newer(v) => format!("format {v}, this version reads up to {FORMAT_VERSION}"),
+        };
+        match self.move_aside(&path, &tag) {
+            Ok(moved_to) => {
+                tracing::warn!(
+                    file = %path.display(),
+                    kept_as = %moved_to.display(),
+                    %detail,
+                    "saved progress set aside; starting fresh"
+                );
+                let reason = format!(
+                    "Your saved progress {what}, so the assistant is starting over; the old file is kept as {}.",
+                    moved_to.display()
+                );
+                LoadOutcome::Reset {
+                    moved_to: Some(moved_to),
+                    reason,
+                }
+            }
+            Err(e) => {
+                tracing::warn!(
+                    file = %path.display(),
+                    %detail,
+                    error = %e,
+                    "saved progress could not be used or moved aside; starting fresh"
+                );
+                let reason = format!(
+                    "Your saved progress {what} and could not be moved aside ({e}), so the assistant is starting over and will replace {} when it next saves.",
+                    path.display()
+                );
+                LoadOutcome::Reset {
+                    moved_to: None,
+                    reason,
+                }
+            }
+        }
+    }
+
+    /// Renames the file to `state.json.<tag>-<UTC timestamp>` beside it,
+    /// adding a counter if that name is taken.
+    fn move_aside(&self, path: &Path, tag: &str) -> io::Result<PathBuf> {
+        let now = OffsetDateTime::now_utc();
+        let stamp = format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            now.year(),
+            u8::from(now.month()),
+            now.day(),
+            now.hour(),
+            now.minute(),
+            now.second()
+        );
+        let base = format!("{STATE_FILE_NAME}.{tag}-{stamp}");
+        for n in 0..1000 {
+            let name = if n == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            let target = self.dir.join(name);
+            if target.exists() {
+                continue;
+            }
+            fs::rename(path, &target)?;
+            return Ok(target);
+        }
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "too many set-aside files with the same time stamp",
+        ))
+    }
+
+    /// Saves the progress atomically, creating the directory if needed. The
+    /// file is stamped with the current format version and time.
+    pub fn save(&self, state: &SavedState) -> Result<(), AppError> {
+        self.save_with(state, Write::write_all)
+    }
+
+    /// [`Self::save`] with the step that writes the bytes into the temporary
+    /// file passed in, so tests can make it fail half way.
+    fn save_with(
+        &self,
+        state: &SavedState,
+        write: impl FnOnce(&mut fs::File, &[u8]) -> io::Result<()>,
+    ) -> Result<(), AppError> {
+        let mut stamped = state.clone();
+        stamped.format_version = FORMAT_VERSION;
+        stamped.updated_at = OffsetDateTime::now_utc();
+        let mut bytes = serde_json::to_vec_pretty(&stamped).map_err(|e| {
+            AppError::internal("The progress could not be prepared for saving.")
+                .with_detail(e.to_string())
+        })?;
+        bytes.push(b'\n');
+
+        fs::create_dir_all(&self.dir).map_err(|e| self.write_failed(&e))?;
+        let mut temp = tempfile::Builder::new()
+            .prefix(".state-")
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)
+            .map_err(|e| self.write_failed(&e))?;
+        // On any error below, dropping `temp` deletes the temporary file and
+        // the old state file is untouched.
+        write(temp.as_file_mut(), &bytes).map_err(|e| self.write_failed(&e))?;
+        temp.as_file()
+            .sync_all()
+            .map_err(|e| self.write_failed(&e))?;
+        temp.persist(self.path())
+            .map_err(|e| self.write_failed(&e.error))?;
+        sync_dir(&self.dir).map_err(|e| self.write_failed(&e))?;
+        Ok(())
+    }
+
+    /// Deletes the saved progress ("Start over"). Deleting a file that is
+    /// not there is not an error.
+    pub fn clear(&self) -> Result<(), AppError> {
+        match fs::remove_file(self.path()) {
+            Ok(()) => {
+                sync_dir(&self.dir).map_err(|e| self.write_failed(&e))?;
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(AppError::new(
+                ErrorKind::StateWriteFailed,
+                format!("The assistant could not delete your saved progress in {}.", self.dir.display()),
+                format!(
+                    "Check that your user account may change files in {}, or delete {STATE_FILE_NAME} there yourself.",
+                    self.dir.display()
+                ),
+            )
+            .with_detail(e.to_string())),
+        }
+    }
+
+    fn write_failed(&self, e: &io::Error) -> AppError {
+        AppError::new(
+            ErrorKind::StateWriteFailed,
+            format!("The assistant could not save your progress in {}.", self.dir.display()),
+            format!(
+                "Check that the disk is not full and that your user account may write to {}. You can keep going; only resuming after a restart is affected.",
+                self.dir.display()
+            ),
+        )
+        .with_detail(e.to_string())
+    }
+}
+
+/// Parses a state file, checking its format version first so that a newer
+/// file is recognised as newer even when its shape has changed.
+fn parse(bytes: &[u8]) -> Result<SavedState, Unusable> {
+    let mut value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| Unusable::Damaged(e.to_string()))?;
+    let version = value
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or_else(|| Unusable::Damaged("no format_version".into()))?;
+    if version > u64::from(FORMAT_VERSION) {
+        return Err(Unusable::Newer(version));
+    }
+    if version == 0 {
+        return Err(Unusable::Damaged("format_version 0".into()));
+    }
+    // A checklist line added by a later version is not a reason to throw the
+    // progress away: keep the lines this version knows.
+    if let Some(items) = value
+        .get_mut("checklist")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        items.retain(|item| serde_json::from_value::<ChecklistItem>(item.clone()).is_ok());
+    }
+    serde_json::from_value(value).map_err(|e| Unusable::Damaged(e.to_string()))
+}
+
+/// Makes a rename durable: on Unix the directory entry must be flushed too.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+/// Windows has no directory handles to flush; the rename is durable once
+/// the call returns.
+#[cfg(not(unix))]
+#[allow(clippy::unnecessary_wraps)]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> SavedState {
+        SavedState {
+            current_step: StepId::Connect,
+            domain: "acmeco".into(),
+            display_name: "Acme Co".into(),
+            region: Region::Eu,
+            loopback_port: 40_001,
+            checklist: [ChecklistItem::CreateApp, ChecklistItem::UserGroups].into(),
+            client_id: Some("0a1b2c3d-client".into()),
+            verification: Some(VerificationRecord {
+                at: OffsetDateTime::from_unix_timestamp(1_700_000_000).expect("valid"),
+                issuer: "https://oauth.id.eu.jumpcloud.com/".into(),
+                client_id: "0a1b2c3d-client".into(),
+                outcome: VerificationOutcome::Passed {
+                    email: "admin@acme.example".into(),
+                },
+            }),
+            invite_code_stored: true,
+            secret_stored: true,
+            ..SavedState::new()
+        }
+    }
+
+    fn files_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .expect("readable")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_failing_write_leaves_the_old_file_and_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = StateStore::new(dir.path().to_path_buf());
+        store.save(&sample()).expect("first save");
+        let before = fs::read(store.path()).expect("written");
+
+        let mut changed = sample();
+        changed.domain = "other".into();
+        let err = store
+            .save_with(&changed, |file, bytes| {
+                file.write_all(&bytes[..bytes.len() / 2])?;
+                Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "no space left on device",
+                ))
+            })
+            .expect_err("must fail");
+        assert_eq!(err.kind, ErrorKind::StateWriteFailed);
+        assert!(err
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("no space")));
+        assert!(err.fix.contains("disk is not full"));
+
+        assert_eq!(fs::read(store.path()).expect("still there"), before);
+        assert_eq!(files_in(dir.path()), [STATE_FILE_NAME]);
+        match store.load() {
+            LoadOutcome::Resumed { state } => assert_eq!(state.domain, "acmeco"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
