@@ -3,7 +3,9 @@
 #   1. keychain_secret_service: against gnome-keyring, started unlocked with a
 #      test password in a private session bus, its keyrings in a temporary
 #      directory (never the user's own keyring).
-#   2. keychain_unavailable: starts its own private bus with no Secret Service.
+#   2. keychain_locked: starts its own private bus and gnome-keyring, locks the
+#      "login" keyring and checks the locked errors (no GUI prompt possible).
+#   3. keychain_unavailable: starts its own private bus with no Secret Service.
 # Needs: dbus-daemon / dbus-run-session (dbus, dbus-x11), gnome-keyring,
 # secret-tool (libsecret-tools).
 set -euo pipefail
@@ -24,5 +26,7 @@ C1_SETUP_REAL_KEYCHAIN=1 XDG_DATA_HOME="$keyrings" dbus-run-session -- bash -c '
   printf "test-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   cargo test -p c1-setup-core --test keychain_secret_service "$@"
 ' bash "$@"
+
+C1_SETUP_REAL_KEYCHAIN=1 cargo test -p c1-setup-core --test keychain_locked "$@"
 
 C1_SETUP_NO_KEYCHAIN_SESSION=1 cargo test -p c1-setup-core --test keychain_unavailable "$@"
