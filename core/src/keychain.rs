@@ -1,1 +1,0 @@
-//! The OS keychain behind a small `SecretStore` trait.
