@@ -11,8 +11,8 @@ use c1_setup_core::wizard::StepId;
 use c1_setup_core::{AppError, ErrorKind, Secret};
 
 use support::bad_idp::{
-    BadIdp, Behaviour, CallbackMode, Calls, IdTokenMode, TokenMode, UserinfoMode, CLIENT_ID, CLIENT_SECRET, EMAIL,
-    SUBJECT,
+    BadIdp, Behaviour, CallbackMode, Calls, IdTokenMode, TokenMode, UserinfoMode, CLIENT_ID,
+    CLIENT_SECRET, EMAIL, SUBJECT,
 };
 use support::browser::{HeadlessBrowser, Mode, Visit};
 use support::{free_port, Recorder};
@@ -33,7 +33,14 @@ async fn run_with(behaviour: Behaviour, mode: Mode, timeout: Duration) -> Run {
     let progress = Recorder::default();
     let recorder = progress.clone();
     let secret = Secret::from(CLIENT_SECRET);
-    let result = login::verify(&config, &secret, &browser, &move |e| recorder.record(e), &CancelToken::new()).await;
+    let result = login::verify(
+        &config,
+        &secret,
+        &browser,
+        &move |e| recorder.record(e),
+        &CancelToken::new(),
+    )
+    .await;
     let page = browser.visit().await;
     if let Err(err) = &result {
         assert_secret_free(err);
@@ -48,7 +55,14 @@ async fn run_with(behaviour: Behaviour, mode: Mode, timeout: Duration) -> Run {
 }
 
 async fn run(behaviour: Behaviour) -> Run {
-    run_with(behaviour, Mode::Approve { login: "admin".into() }, Duration::from_secs(20)).await
+    run_with(
+        behaviour,
+        Mode::Approve {
+            login: "admin".into(),
+        },
+        Duration::from_secs(20),
+    )
+    .await
 }
 
 fn assert_secret_free(err: &AppError) {
@@ -70,7 +84,11 @@ fn failure(run: &Run) -> &AppError {
 fn failed_check(run: &Run) -> String {
     let err = failure(run);
     assert_eq!(err.kind, ErrorKind::IdTokenInvalid, "{err:?}");
-    err.detail.as_deref().and_then(|d| d.split(':').next()).expect("detail").to_owned()
+    err.detail
+        .as_deref()
+        .and_then(|d| d.split(':').next())
+        .expect("detail")
+        .to_owned()
 }
 
 fn id_token(mode: IdTokenMode) -> Behaviour {
@@ -108,14 +126,27 @@ async fn a_well_behaved_login_is_verified_and_reported() {
     );
     assert_eq!(Calls::count(&run.idp.calls.token), 1);
     assert_eq!(Calls::count(&run.idp.calls.jwks), 1);
-    assert_eq!(Calls::count(&run.idp.calls.userinfo), 0, "the email was in the ID token");
+    assert_eq!(
+        Calls::count(&run.idp.calls.userinfo),
+        0,
+        "the email was in the ID token"
+    );
     assert_eq!(
         run.progress.stages(),
-        ["discovering", "waiting_for_browser", "checking_with_provider", "verified"]
+        [
+            "discovering",
+            "waiting_for_browser",
+            "checking_with_provider",
+            "verified"
+        ]
     );
     let page = run.page.as_ref().expect("the browser ran");
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Sign-in verified") && page.body.contains(EMAIL), "{}", page.body);
+    assert!(
+        page.body.contains("Sign-in verified") && page.body.contains(EMAIL),
+        "{}",
+        page.body
+    );
     // The browser was opened at the short local address, which redirected to the provider.
     let opened = run.browser.opened();
     assert_eq!(opened.len(), 1);
@@ -123,7 +154,10 @@ async fn a_well_behaved_login_is_verified_and_reported() {
     assert!(page.urls[1].starts_with(&format!("{}authorize?", run.idp.issuer)));
     // Nothing token-like in what is returned.
     let json = serde_json::to_string(verified).expect("serialises");
-    assert!(!json.contains("opaque-access-token-value") && !json.contains("eyJ"), "{json}");
+    assert!(
+        !json.contains("opaque-access-token-value") && !json.contains("eyJ"),
+        "{json}"
+    );
 }
 
 #[tokio::test]
@@ -143,53 +177,91 @@ async fn a_basic_only_client_is_invalid_client_pointing_at_client_secret_post() 
     assert_eq!(err.kind, ErrorKind::InvalidClient);
     assert!(err.fix.contains("Client Secret POST"));
     assert_eq!(err.step, Some(StepId::Connect));
-    assert!(err.detail.as_deref().is_some_and(|d| d.contains("HTTP 401")), "{err:?}");
+    assert!(
+        err.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("HTTP 401")),
+        "{err:?}"
+    );
     let page = run.page.as_ref().expect("page");
-    assert!(page.body.contains("The sign-in check failed") && page.body.contains("Client Secret POST"));
+    assert!(
+        page.body.contains("The sign-in check failed") && page.body.contains("Client Secret POST")
+    );
 }
 
 #[tokio::test]
 async fn a_bad_signature_is_refused() {
-    assert_eq!(failed_check(&run(id_token(IdTokenMode::BadSignature)).await), "signature");
+    assert_eq!(
+        failed_check(&run(id_token(IdTokenMode::BadSignature)).await),
+        "signature"
+    );
 }
 
 #[tokio::test]
 async fn a_token_for_another_audience_is_refused() {
-    assert_eq!(failed_check(&run(id_token(IdTokenMode::WrongAud)).await), "aud");
+    assert_eq!(
+        failed_check(&run(id_token(IdTokenMode::WrongAud)).await),
+        "aud"
+    );
 }
 
 #[tokio::test]
 async fn several_audiences_need_azp() {
-    assert_eq!(failed_check(&run(id_token(IdTokenMode::ManyAudNoAzp)).await), "azp");
+    assert_eq!(
+        failed_check(&run(id_token(IdTokenMode::ManyAudNoAzp)).await),
+        "azp"
+    );
 }
 
 #[tokio::test]
 async fn a_token_from_another_issuer_is_refused() {
-    assert_eq!(failed_check(&run(id_token(IdTokenMode::WrongIss)).await), "iss");
+    assert_eq!(
+        failed_check(&run(id_token(IdTokenMode::WrongIss)).await),
+        "iss"
+    );
 }
 
 #[tokio::test]
 async fn an_expired_token_is_refused() {
-    assert_eq!(failed_check(&run(id_token(IdTokenMode::Expired)).await), "exp");
+    assert_eq!(
+        failed_check(&run(id_token(IdTokenMode::Expired)).await),
+        "exp"
+    );
 }
 
 #[tokio::test]
 async fn missing_sub_or_iat_is_refused() {
-    assert_eq!(failed_check(&run(id_token(IdTokenMode::MissingSub)).await), "sub");
-    assert_eq!(failed_check(&run(id_token(IdTokenMode::MissingIat)).await), "iat");
+    assert_eq!(
+        failed_check(&run(id_token(IdTokenMode::MissingSub)).await),
+        "sub"
+    );
+    assert_eq!(
+        failed_check(&run(id_token(IdTokenMode::MissingIat)).await),
+        "iat"
+    );
 }
 
 #[tokio::test]
 async fn a_nonce_mismatch_is_refused() {
-    assert_eq!(failed_check(&run(id_token(IdTokenMode::WrongNonce)).await), "nonce");
+    assert_eq!(
+        failed_check(&run(id_token(IdTokenMode::WrongNonce)).await),
+        "nonce"
+    );
 }
 
 #[tokio::test]
 async fn unsigned_and_shared_secret_tokens_are_refused() {
     let none = run(id_token(IdTokenMode::AlgNone)).await;
     assert_eq!(failed_check(&none), "alg");
-    assert_eq!(Calls::count(&none.idp.calls.jwks), 0, "refused before any key is fetched");
-    assert_eq!(failed_check(&run(id_token(IdTokenMode::Hs256)).await), "alg");
+    assert_eq!(
+        Calls::count(&none.idp.calls.jwks),
+        0,
+        "refused before any key is fetched"
+    );
+    assert_eq!(
+        failed_check(&run(id_token(IdTokenMode::Hs256)).await),
+        "alg"
+    );
 }
 
 #[tokio::test]
@@ -210,10 +282,21 @@ async fn assert_stopped_before_token(behaviour: Behaviour, kind: ErrorKind) {
     let run = run(behaviour).await;
     let err = failure(&run);
     assert_eq!(err.kind, kind, "{err:?}");
-    assert_eq!(Calls::count(&run.idp.calls.token), 0, "the token endpoint must not be called");
-    assert!(!run.progress.stages().contains(&"checking_with_provider".to_owned()));
+    assert_eq!(
+        Calls::count(&run.idp.calls.token),
+        0,
+        "the token endpoint must not be called"
+    );
+    assert!(!run
+        .progress
+        .stages()
+        .contains(&"checking_with_provider".to_owned()));
     let page = run.page.as_ref().expect("page");
-    assert!(page.body.contains("The sign-in check failed"), "{}", page.body);
+    assert!(
+        page.body.contains("The sign-in check failed"),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]
@@ -271,7 +354,10 @@ async fn provider_errors_on_the_redirect_are_mapped_and_escaped() {
     )
     .await;
     let run = run(Behaviour {
-        callback: CallbackMode::Error("server_error".into(), "<script>alert(1)</script> broke".into()),
+        callback: CallbackMode::Error(
+            "server_error".into(),
+            "<script>alert(1)</script> broke".into(),
+        ),
         ..Behaviour::default()
     })
     .await;
@@ -279,7 +365,11 @@ async fn provider_errors_on_the_redirect_are_mapped_and_escaped() {
     assert_eq!(err.kind, ErrorKind::IdpError);
     assert!(err.message.contains("broke"));
     let page = run.page.as_ref().expect("page");
-    assert!(!page.body.contains("<script>") && page.body.contains("&lt;script&gt;"), "{}", page.body);
+    assert!(
+        !page.body.contains("<script>") && page.body.contains("&lt;script&gt;"),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]
@@ -303,14 +393,20 @@ async fn the_email_comes_from_userinfo_when_the_id_token_lacks_it() {
     .await;
     let verified = run.result.as_ref().expect("verified");
     assert_eq!(verified.email, EMAIL);
-    assert_eq!(verified.groups, ["it-admins", "everyone"], "groups still come from the ID token");
+    assert_eq!(
+        verified.groups,
+        ["it-admins", "everyone"],
+        "groups still come from the ID token"
+    );
     let missing = run_with(
         Behaviour {
             id_token_without_email: true,
             userinfo: UserinfoMode::NoEmail,
             ..Behaviour::default()
         },
-        Mode::Approve { login: "admin".into() },
+        Mode::Approve {
+            login: "admin".into(),
+        },
         Duration::from_secs(20),
     )
     .await;
@@ -327,7 +423,10 @@ async fn a_garbage_token_response_is_token_response_invalid() {
     let err = failure(&run);
     assert_eq!(err.kind, ErrorKind::TokenResponseInvalid);
     let detail = err.detail.as_deref().expect("detail");
-    assert!(detail.contains("HTTP 200") && detail.contains("text/html"), "{detail}");
+    assert!(
+        detail.contains("HTTP 200") && detail.contains("text/html"),
+        "{detail}"
+    );
 }
 
 #[tokio::test]
@@ -337,7 +436,9 @@ async fn a_discovery_issuer_mismatch_stops_before_the_browser() {
             discovery_issuer: Some("http://127.0.0.1:1".into()),
             ..Behaviour::default()
         },
-        Mode::Approve { login: "admin".into() },
+        Mode::Approve {
+            login: "admin".into(),
+        },
         Duration::from_secs(5),
     )
     .await;
@@ -353,13 +454,18 @@ async fn a_provider_without_client_secret_post_stops_before_the_browser() {
             auth_methods: Some(vec!["client_secret_basic".into(), "private_key_jwt".into()]),
             ..Behaviour::default()
         },
-        Mode::Approve { login: "admin".into() },
+        Mode::Approve {
+            login: "admin".into(),
+        },
         Duration::from_secs(5),
     )
     .await;
     let err = failure(&run);
     assert_eq!(err.kind, ErrorKind::AuthMethodUnsupported);
-    assert!(err.detail.as_deref().is_some_and(|d| d.contains("client_secret_basic")));
+    assert!(err
+        .detail
+        .as_deref()
+        .is_some_and(|d| d.contains("client_secret_basic")));
     assert!(run.browser.opened().is_empty());
 }
 
@@ -368,9 +474,15 @@ async fn an_unreachable_issuer_is_issuer_unreachable() {
     let port = free_port();
     let config = LoginConfig::new(format!("http://127.0.0.1:{port}/"), CLIENT_ID, free_port());
     let browser = HeadlessBrowser::approving();
-    let err = login::verify(&config, &Secret::from(CLIENT_SECRET), &browser, &|_| {}, &CancelToken::new())
-        .await
-        .expect_err("nothing listens there");
+    let err = login::verify(
+        &config,
+        &Secret::from(CLIENT_SECRET),
+        &browser,
+        &|_| {},
+        &CancelToken::new(),
+    )
+    .await
+    .expect_err("nothing listens there");
     assert_eq!(err.kind, ErrorKind::IssuerUnreachable);
     assert!(browser.opened().is_empty());
 }
@@ -405,16 +517,33 @@ async fn when_the_browser_cannot_open_the_shown_address_still_works() {
         } = &event
         {
             assert!(!browser_opened);
-            assert_eq!(browser_error.as_ref().map(|e| e.kind), Some(ErrorKind::BrowserOpenFailed));
+            assert_eq!(
+                browser_error.as_ref().map(|e| e.kind),
+                Some(ErrorKind::BrowserOpenFailed)
+            );
             // The admin copies the shown address into a browser.
-            tokio::spawn(support::browser::browse(url.clone(), Mode::Approve { login: "admin".into() }));
+            tokio::spawn(support::browser::browse(
+                url.clone(),
+                Mode::Approve {
+                    login: "admin".into(),
+                },
+            ));
         }
         recorder.record(event);
     };
     let browser = HeadlessBrowser::new(Mode::Fail);
-    let verified = login::verify(&config, &Secret::from(CLIENT_SECRET), &browser, &on_progress, &CancelToken::new())
-        .await
-        .expect("verified through the shown address");
+    let verified = login::verify(
+        &config,
+        &Secret::from(CLIENT_SECRET),
+        &browser,
+        &on_progress,
+        &CancelToken::new(),
+    )
+    .await
+    .expect("verified through the shown address");
     assert_eq!(verified.email, EMAIL);
-    assert_eq!(progress.stages().last().map(String::as_str), Some("verified"));
+    assert_eq!(
+        progress.stages().last().map(String::as_str),
+        Some("verified")
+    );
 }

@@ -12,7 +12,6 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
-use tokio::task::JoinHandle;
 
 use super::callback::{
     head_end, parse_request, CallbackParams, Rejection, Route, MAX_REQUEST_BYTES,
@@ -61,36 +60,57 @@ impl Listener {
         format!("http://127.0.0.1:{}/", self.port)
     }
 
-    /// Starts answering requests in the background.
+    /// Starts answering requests. Connections are accepted while
+    /// [`Server::next_callback`] is awaited.
     pub fn serve(self, authorization_url: String) -> Server {
         let (sender, receiver) = mpsc::channel(1);
-        let task = tokio::spawn(accept_loop(
-            self.listener,
-            self.port,
-            authorization_url,
+        Server {
+            listener: self.listener,
+            port: self.port,
+            authorization_url: authorization_url.into(),
+            decided: Arc::new(AtomicBool::new(false)),
             sender,
-        ));
-        Server { task, receiver }
+            receiver,
+        }
     }
 }
 
-/// A serving listener. Dropping it closes the socket.
+/// A serving listener. It owns the socket: dropping it stops listening at
+/// once. Requests already accepted are still answered.
 #[derive(Debug)]
 pub struct Server {
-    task: JoinHandle<()>,
+    listener: TcpListener,
+    port: u16,
+    authorization_url: Arc<str>,
+    decided: Arc<AtomicBool>,
+    sender: mpsc::Sender<Pending>,
     receiver: mpsc::Receiver<Pending>,
 }
 
 impl Server {
-    /// The deciding callback. Waits until one arrives.
+    /// Accepts and answers connections until the deciding callback arrives.
     pub async fn next_callback(&mut self) -> Option<Pending> {
-        self.receiver.recv().await
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
+        loop {
+            tokio::select! {
+                pending = self.receiver.recv() => return pending,
+                accepted = self.listener.accept() => match accepted {
+                    Ok((stream, _peer)) => {
+                        let connection = Connection {
+                            port: self.port,
+                            authorization_url: Arc::clone(&self.authorization_url),
+                            decided: Arc::clone(&self.decided),
+                            sender: self.sender.clone(),
+                        };
+                        tokio::spawn(connection.handle(stream));
+                    }
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait a little and go on.
+                        tracing::warn!("loopback listener accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                },
+            }
+        }
     }
 }
 
@@ -117,34 +137,6 @@ impl Responder {
     pub fn respond(self, page: pages::Page) {
         // The tab may be gone already; nothing else to do then.
         let _ = self.0.send(page);
-    }
-}
-
-async fn accept_loop(
-    listener: TcpListener,
-    port: u16,
-    authorization_url: String,
-    sender: mpsc::Sender<Pending>,
-) {
-    let decided = Arc::new(AtomicBool::new(false));
-    let authorization_url: Arc<str> = authorization_url.into();
-    loop {
-        match listener.accept().await {
-            Ok((stream, _peer)) => {
-                let ctx = Connection {
-                    port,
-                    authorization_url: Arc::clone(&authorization_url),
-                    decided: Arc::clone(&decided),
-                    sender: sender.clone(),
-                };
-                tokio::spawn(ctx.handle(stream));
-            }
-            Err(e) => {
-                // Out of file descriptors and the like: wait a little and go on.
-                tracing::warn!("loopback listener accept failed: {e}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
     }
 }
 
@@ -276,10 +268,15 @@ mod tests {
         let port = listener.port();
         assert_eq!(listener.start_url(), format!("http://127.0.0.1:{port}/"));
         let mut server = listener.serve("https://idp.example/auth?x=1".into());
+        let waiter = tokio::spawn(async move {
+            let pending = server.next_callback().await;
+            (server, pending)
+        });
 
         let start = raw_request(port, &get(port, "/")).await;
         assert!(start.starts_with("HTTP/1.1 302 "), "{start}");
         assert!(start.contains("Location: https://idp.example/auth?x=1\r\n"));
+        assert!(start.contains("\r\nConnection: close\r\n"));
         assert!(raw_request(port, &get(port, "/favicon.ico"))
             .await
             .starts_with("HTTP/1.1 404 "));
@@ -300,20 +297,26 @@ mod tests {
         let first = tokio::spawn(async move {
             raw_request(port, &get(port, "/callback?code=c1&state=s")).await
         });
-        let pending = server.next_callback().await.expect("a callback");
-        let (params, responder) = pending.into_parts();
+        let (mut server, pending) = waiter.await.expect("waiter");
+        let (params, responder) = pending.expect("a callback").into_parts();
         assert_eq!(params.code.as_deref(), Some("c1"));
-        let second = raw_request(port, &get(port, "/callback?code=c2&state=s")).await;
+        // A second callback while the first is being checked is not taken.
+        let second = tokio::spawn(async move {
+            raw_request(port, &get(port, "/callback?code=c2&state=s")).await
+        });
+        let serve_more =
+            tokio::time::timeout(Duration::from_millis(500), server.next_callback()).await;
+        assert!(serve_more.is_err(), "no second decision");
+        let second = second.await.expect("second tab");
         assert!(second.starts_with("HTTP/1.1 409 "), "{second}");
         responder.respond(pages::verified("admin@example.com"));
         let first = first.await.expect("first tab");
         assert!(first.starts_with("HTTP/1.1 200 ") && first.contains("admin@example.com"));
 
         drop(server);
-        tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(
             TcpStream::connect(("127.0.0.1", port)).await.is_err(),
-            "closed after drop"
+            "closed as soon as dropped"
         );
     }
 

@@ -173,17 +173,32 @@ impl BadIdp {
             behaviour,
             calls: Arc::clone(&calls),
             auth: Mutex::new(None),
-            rsa_1: CoreRsaPrivateSigningKey::from_pem(RSA_1, Some(JsonWebKeyId::new("rsa-1".into()))).expect("rsa-1"),
-            rsa_2: CoreRsaPrivateSigningKey::from_pem(RSA_2, Some(JsonWebKeyId::new("rsa-2".into()))).expect("rsa-2"),
-            ed25519: CoreEdDsaPrivateSigningKey::from_ed25519_pem(ED25519_1, Some(JsonWebKeyId::new("ed-1".into())))
-                .expect("ed25519"),
+            rsa_1: CoreRsaPrivateSigningKey::from_pem(
+                RSA_1,
+                Some(JsonWebKeyId::new("rsa-1".into())),
+            )
+            .expect("rsa-1"),
+            rsa_2: CoreRsaPrivateSigningKey::from_pem(
+                RSA_2,
+                Some(JsonWebKeyId::new("rsa-2".into())),
+            )
+            .expect("rsa-2"),
+            ed25519: CoreEdDsaPrivateSigningKey::from_ed25519_pem(
+                ED25519_1,
+                Some(JsonWebKeyId::new("ed-1".into())),
+            )
+            .expect("ed25519"),
         });
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 tokio::spawn(serve(Arc::clone(&shared), stream));
             }
         });
-        Self { issuer, calls, task }
+        Self {
+            issuer,
+            calls,
+            task,
+        }
     }
 }
 
@@ -220,7 +235,10 @@ async fn read_request(stream: &mut TcpStream) -> Option<Request> {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
-    let length: usize = headers.get("content-length").and_then(|l| l.parse().ok()).unwrap_or(0);
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
     let mut body = buffer[head_end..].to_vec();
     while body.len() < length {
         let n = stream.read(&mut chunk).await.ok()?;
@@ -256,7 +274,9 @@ fn json_response(status: u16, value: &Value) -> Response {
 }
 
 async fn serve(shared: Arc<Shared>, mut stream: TcpStream) {
-    let Some(request) = read_request(&mut stream).await else { return };
+    let Some(request) = read_request(&mut stream).await else {
+        return;
+    };
     let response = route(&shared, &request);
     let mut text = format!(
         "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
@@ -265,7 +285,10 @@ async fn serve(shared: Arc<Shared>, mut stream: TcpStream) {
         response.body.len()
     );
     for (name, value) in &response.headers {
-        text.push_str(&format!("{name}: {value}\r\n"));
+        text.push_str(name);
+        text.push_str(": ");
+        text.push_str(value);
+        text.push_str("\r\n");
     }
     text.push_str("\r\n");
     text.push_str(&response.body);
@@ -338,13 +361,19 @@ fn authorize(shared: &Shared, request: &Request) -> Response {
         let mut pairs = back.query_pairs_mut();
         match &b.callback {
             CallbackMode::Error(error, description) => {
-                pairs.append_pair("error", error).append_pair("error_description", description);
+                pairs
+                    .append_pair("error", error)
+                    .append_pair("error_description", description);
             }
             _ => {
                 pairs.append_pair("code", CODE);
             }
         }
-        let state = if b.callback == CallbackMode::WrongState { "forged-state-value" } else { &params.state };
+        let state = if b.callback == CallbackMode::WrongState {
+            "forged-state-value"
+        } else {
+            &params.state
+        };
         pairs.append_pair("state", state);
         match &b.callback {
             CallbackMode::WrongIss => {
@@ -378,7 +407,9 @@ fn invalid_client() -> Response {
 
 fn token(shared: &Shared, request: &Request) -> Response {
     shared.calls.token.fetch_add(1, Ordering::SeqCst);
-    let form: HashMap<String, String> = url::form_urlencoded::parse(&request.body).into_owned().collect();
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&request.body)
+        .into_owned()
+        .collect();
     let f = |k: &str| form.get(k).cloned().unwrap_or_default();
     let b = &shared.behaviour;
     match b.token {
@@ -391,7 +422,10 @@ fn token(shared: &Shared, request: &Request) -> Response {
             }
         }
         TokenMode::BasicOnly => {
-            let expected = format!("Basic {}", STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}")));
+            let expected = format!(
+                "Basic {}",
+                STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
+            );
             if request.headers.get("authorization") != Some(&expected) {
                 return invalid_client();
             }
@@ -406,10 +440,17 @@ fn token(shared: &Shared, request: &Request) -> Response {
         return json_response(400, &json!({"error": "invalid_grant"}));
     };
     let verifier = PkceCodeVerifier::new(f("code_verifier"));
-    let pkce_ok = PkceCodeChallenge::from_code_verifier_sha256(&verifier).as_str() == auth.code_challenge;
-    if f("grant_type") != "authorization_code" || f("code") != CODE || f("redirect_uri") != auth.redirect_uri || !pkce_ok
+    let pkce_ok =
+        PkceCodeChallenge::from_code_verifier_sha256(&verifier).as_str() == auth.code_challenge;
+    if f("grant_type") != "authorization_code"
+        || f("code") != CODE
+        || f("redirect_uri") != auth.redirect_uri
+        || !pkce_ok
     {
-        return json_response(400, &json!({"error": "invalid_grant", "error_description": "code, redirect_uri or PKCE verifier wrong"}));
+        return json_response(
+            400,
+            &json!({"error": "invalid_grant", "error_description": "code, redirect_uri or PKCE verifier wrong"}),
+        );
     }
     json_response(
         200,
@@ -456,16 +497,28 @@ fn id_token(shared: &Shared, nonce: &str) -> String {
         _ => ("RS256", "rsa-1", &shared.rsa_1),
     };
     match b.id_token {
-        IdTokenMode::WrongAud => drop(obj.insert("aud".into(), json!(["someone-else"]))),
-        IdTokenMode::ManyAudNoAzp => drop(obj.insert("aud".into(), json!([CLIENT_ID, "another-app"]))),
-        IdTokenMode::WrongIss => drop(obj.insert("iss".into(), json!("https://attacker.example/"))),
+        IdTokenMode::WrongAud => {
+            obj.insert("aud".into(), json!(["someone-else"]));
+        }
+        IdTokenMode::ManyAudNoAzp => {
+            obj.insert("aud".into(), json!([CLIENT_ID, "another-app"]));
+        }
+        IdTokenMode::WrongIss => {
+            obj.insert("iss".into(), json!("https://attacker.example/"));
+        }
         IdTokenMode::Expired => {
             obj.insert("exp".into(), json!(now() - 3600));
             obj.insert("iat".into(), json!(now() - 7200));
         }
-        IdTokenMode::MissingSub => drop(obj.remove("sub")),
-        IdTokenMode::MissingIat => drop(obj.remove("iat")),
-        IdTokenMode::WrongNonce => drop(obj.insert("nonce".into(), json!("another-nonce"))),
+        IdTokenMode::MissingSub => {
+            obj.remove("sub");
+        }
+        IdTokenMode::MissingIat => {
+            obj.remove("iat");
+        }
+        IdTokenMode::WrongNonce => {
+            obj.insert("nonce".into(), json!("another-nonce"));
+        }
         _ => {}
     }
     let mut header = json!({ "alg": alg, "typ": "JWT" });
@@ -494,7 +547,8 @@ impl Signer for CoreRsaPrivateSigningKey {
 
 impl Signer for CoreEdDsaPrivateSigningKey {
     fn sign_jws(&self, _: &CoreJwsSigningAlgorithm, input: &[u8]) -> Vec<u8> {
-        self.sign(&CoreJwsSigningAlgorithm::EdDsa, input).expect("EdDSA signing")
+        self.sign(&CoreJwsSigningAlgorithm::EdDsa, input)
+            .expect("EdDSA signing")
     }
 }
 
@@ -518,7 +572,9 @@ impl Signer for Hmac {
 
 fn userinfo(shared: &Shared, request: &Request) -> Response {
     shared.calls.userinfo.fetch_add(1, Ordering::SeqCst);
-    if request.headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {ACCESS_TOKEN}")) {
+    if request.headers.get("authorization").map(String::as_str)
+        != Some(&format!("Bearer {ACCESS_TOKEN}"))
+    {
         return json_response(401, &json!({"error": "invalid_token"}));
     }
     let body = match shared.behaviour.userinfo {

@@ -50,7 +50,9 @@ impl HeadlessBrowser {
     }
 
     pub fn approving() -> Self {
-        Self::new(Mode::Approve { login: "admin".into() })
+        Self::new(Mode::Approve {
+            login: "admin".into(),
+        })
     }
 
     /// The URLs the engine asked to open.
@@ -126,18 +128,28 @@ pub async fn browse(start: String, mode: Mode) -> Visit {
         visit.status = status.as_u16();
         visit.body = response.text().await.unwrap_or_default();
         if status.is_redirection() {
-            let Some(location) = location else { return visit };
+            let Some(location) = location else {
+                return visit;
+            };
             url = url.join(&location).expect("valid Location");
             method = Method::GET;
             continue;
         }
         // The provider's login page: fill in the form.
         if status.is_success() && url.path().starts_with("/interaction/") {
-            let Some(action) = form_action(&visit.body) else { return visit };
+            let Some(action) = form_action(&visit.body) else {
+                return visit;
+            };
             url = url.join(&action).expect("valid form action");
             form = match &mode {
-                Mode::Approve { login } => vec![("login".into(), login.clone()), ("decision".into(), "approve".into())],
-                _ => vec![("login".into(), "admin".into()), ("decision".into(), "deny".into())],
+                Mode::Approve { login } => vec![
+                    ("login".into(), login.clone()),
+                    ("decision".into(), "approve".into()),
+                ],
+                _ => vec![
+                    ("login".into(), "admin".into()),
+                    ("decision".into(), "deny".into()),
+                ],
             };
             method = Method::POST;
             continue;
@@ -149,9 +161,13 @@ pub async fn browse(start: String, mode: Mode) -> Visit {
 
 fn remember_cookie(cookies: &mut BTreeMap<String, String>, header: &str) {
     let pair = header.split(';').next().unwrap_or_default();
-    let Some((name, value)) = pair.split_once('=') else { return };
+    let Some((name, value)) = pair.split_once('=') else {
+        return;
+    };
     let expired = header.to_ascii_lowercase().contains("max-age=0")
-        || header.to_ascii_lowercase().contains("expires=thu, 01 jan 1970");
+        || header
+            .to_ascii_lowercase()
+            .contains("expires=thu, 01 jan 1970");
     if value.is_empty() || expired {
         cookies.remove(name.trim());
     } else {

@@ -35,7 +35,12 @@ impl Recorder {
     pub fn stages(&self) -> Vec<String> {
         self.events()
             .iter()
-            .map(|e| serde_json::to_value(e).expect("serialises")["stage"].as_str().expect("tag").to_owned())
+            .map(|e| {
+                serde_json::to_value(e).expect("serialises")["stage"]
+                    .as_str()
+                    .expect("tag")
+                    .to_owned()
+            })
             .collect()
     }
 }

@@ -64,10 +64,16 @@ impl RealIdp {
 
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = mpsc::channel();
+        let sink = Arc::clone(&stderr);
         std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
             let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = reader.read_line(&mut line);
             let _ = tx.send(line);
+            // Keep the pipe open and drained: the provider must never hit EPIPE.
+            let mut rest = String::new();
+            let _ = reader.read_to_string(&mut rest);
+            sink.lock().expect("output").push_str(&rest);
         });
         let mut idp = Self {
             child,
@@ -83,7 +89,10 @@ impl RealIdp {
                 idp.stderr.lock().expect("stderr")
             )
         });
-        idp.issuer = ready["issuer"].as_str().expect("issuer").to_owned();
+        ready["issuer"]
+            .as_str()
+            .expect("issuer")
+            .clone_into(&mut idp.issuer);
         idp.port = u16::try_from(ready["port"].as_u64().expect("port")).expect("a port");
         idp
     }
