@@ -70,18 +70,14 @@ fn platform_opener(url: &str) -> Vec<String> {
     let words: &[&str] = if cfg!(target_os = "macos") {
         &["open"]
     } else if cfg!(target_os = "windows") {
-        // `start` treats its first quoted argument as a window title: give it an empty one.
-        &["cmd", "/C", "start", ""]
+        // Hands the URL to the default browser without going through cmd.exe,
+        // whose parsing of & and ^ would mangle query strings.
+        &["rundll32", "url.dll,FileProtocolHandler"]
     } else {
         &["xdg-open"]
     };
     let mut argv: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
-    if cfg!(target_os = "windows") {
-        // cmd.exe treats & as a command separator; escape it for `start`.
-        argv.push(url.replace('&', "^&"));
-    } else {
-        argv.push(url.to_owned());
-    }
+    argv.push(url.to_owned());
     argv
 }
 
@@ -229,6 +225,14 @@ mod tests {
         assert!(split_command_line("'open").is_err());
         assert!(split_command_line("\"open").is_err());
         assert!(split_command_line("open\\").is_err());
+    }
+
+    #[test]
+    fn the_platform_opener_gets_the_url_as_its_last_argument() {
+        let url = "https://console.jumpcloud.com/#/sso?a=1&b=2";
+        let argv = platform_opener(url);
+        assert_eq!(argv.last().map(String::as_str), Some(url));
+        assert!(argv.len() >= 2);
     }
 
     #[test]

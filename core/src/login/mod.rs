@@ -171,3 +171,55 @@ pub async fn verify(
         () = cancel.cancelled() => Err(diagnosis::cancelled()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::browser::SystemBrowser;
+
+    fn assert_send<T: Send>(_: T) {}
+
+    #[test]
+    fn the_login_future_can_run_on_a_multi_threaded_runtime() {
+        // Compile-time check: the desktop shell spawns this future on its runtime.
+        let config = LoginConfig::new("https://oauth.id.jumpcloud.com/", "client", 38710);
+        let secret = Secret::from("s");
+        let cancel = CancelToken::new();
+        assert_send(verify(&config, &secret, &SystemBrowser, &|_| {}, &cancel));
+        assert_eq!(config.redirect_uri(), "http://127.0.0.1:38710/callback");
+        assert_eq!(config.timeout, DEFAULT_TIMEOUT);
+    }
+
+    #[test]
+    fn progress_and_results_serialise_with_snake_case_tags_and_no_tokens() {
+        let waiting = LoginProgress::WaitingForBrowser {
+            url: "https://idp/auth?x".into(),
+            local_url: "http://127.0.0.1:1/".into(),
+            redirect_uri: "http://127.0.0.1:1/callback".into(),
+            browser_opened: true,
+            browser_error: None,
+        };
+        let json = serde_json::to_value(&waiting).expect("serialises");
+        assert_eq!(json["stage"], "waiting_for_browser");
+        assert_eq!(json["url"], "https://idp/auth?x");
+        assert!(json.get("browser_error").is_none());
+        let json = serde_json::to_value(LoginProgress::CheckingWithProvider).expect("serialises");
+        assert_eq!(json, serde_json::json!({"stage": "checking_with_provider"}));
+        let verified = Verified {
+            issuer: "https://oauth.id.jumpcloud.com/".into(),
+            subject: "u1".into(),
+            email: "a@b.c".into(),
+            email_verified: None,
+            groups: vec!["g".into()],
+            checks: vec![CheckResult {
+                id: CheckId::EmailMapping,
+                label: "x".into(),
+            }],
+        };
+        let json = serde_json::to_value(&verified).expect("serialises");
+        assert_eq!(json["checks"][0]["id"], "email_mapping");
+        assert!(json.get("email_verified").is_none());
+        let keys: Vec<&String> = json.as_object().expect("object").keys().collect();
+        assert_eq!(keys, ["checks", "email", "groups", "issuer", "subject"]);
+    }
+}
