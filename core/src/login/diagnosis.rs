@@ -257,7 +257,9 @@ pub fn quote(text: &str, hide: &[&str]) -> String {
 }
 
 fn hide_token_like(text: &str) -> String {
-    let is_token_char = |c: char| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c);
+    // '/' ends a run so that URLs, which the diagnosis must keep, break into
+    // short runs; a JWT's dots do not, so a whole token is one run.
+    let is_token_char = |c: char| c.is_ascii_alphanumeric() || "-_.~+=".contains(c);
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
@@ -443,6 +445,9 @@ mod tests {
         let q = quote(&format!("bad {SECRET} and {jwt}\n\u{7}end"), &[SECRET]);
         assert!(!q.contains(SECRET) && !q.contains(jwt), "{q}");
         assert!(q.ends_with("end") && !q.contains('\n') && !q.contains('\u{7}'));
+        let url =
+            "https://oauth.id.jumpcloud.com/.well-known/openid-configuration answered HTTP 404";
+        assert_eq!(quote(url, &[]), url, "addresses stay readable");
         let long = "word ".repeat(200);
         assert!(quote(&long, &[]).chars().count() <= MAX_QUOTE_CHARS + 3);
         let s = summarize_response(
