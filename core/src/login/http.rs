@@ -1,0 +1,188 @@
+//! The HTTP client the login uses to talk to the provider: redirects are
+//! never followed, connect and overall timeouts are set, the proxy comes from
+//! the environment (`HTTPS_PROXY`, `NO_PROXY`) but is never used for a
+//! loopback address, plain `http` is refused except for loopback, and answers
+//! are read up to a size cap.
+
+use std::time::Duration;
+
+use reqwest::{redirect, Client, RequestBuilder, Response};
+use url::Url;
+
+use crate::endpoints::{check_transport, is_loopback_host};
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// No discovery document, key set or token response comes near this.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Why a request did not produce an answer.
+#[derive(Debug)]
+pub(crate) enum FetchError {
+    /// The URL is not allowed (plain http off loopback, or unparseable).
+    NotAllowed(String),
+    /// No answer: DNS, connection, TLS, timeout.
+    Unreachable(String),
+    /// The answer was larger than the cap.
+    TooLarge,
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotAllowed(why) | Self::Unreachable(why) => f.write_str(why),
+            Self::TooLarge => write!(f, "the answer is larger than {MAX_BODY_BYTES} bytes"),
+        }
+    }
+}
+
+/// A provider's answer, read in full.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Http {
+    proxied: Client,
+    direct: Client,
+}
+
+impl Http {
+    pub fn new() -> Result<Self, String> {
+        let build = |direct: bool| {
+            let mut builder = Client::builder()
+                .redirect(redirect::Policy::none())
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(REQUEST_TIMEOUT)
+                .user_agent(concat!("c1-setup/", env!("CARGO_PKG_VERSION")));
+            if direct {
+                builder = builder.no_proxy();
+            }
+            builder
+                .build()
+                .map_err(|e| format!("the HTTP client could not start: {e}"))
+        };
+        Ok(Self {
+            proxied: build(false)?,
+            direct: build(true)?,
+        })
+    }
+
+    /// Checks the transport rule and picks the client for `url`.
+    fn client_for(&self, field: &'static str, url: &str) -> Result<(Url, &Client), FetchError> {
+        let parsed =
+            check_transport(field, url).map_err(|e| FetchError::NotAllowed(e.to_string()))?;
+        let client = if is_loopback_host(&parsed) {
+            &self.direct
+        } else {
+            &self.proxied
+        };
+        Ok((parsed, client))
+    }
+
+    pub fn get(&self, field: &'static str, url: &str) -> Result<RequestBuilder, FetchError> {
+        let (url, client) = self.client_for(field, url)?;
+        Ok(client.get(url))
+    }
+
+    pub fn post(&self, field: &'static str, url: &str) -> Result<RequestBuilder, FetchError> {
+        let (url, client) = self.client_for(field, url)?;
+        Ok(client.post(url))
+    }
+
+    /// Sends the request and reads the answer up to the cap.
+    pub async fn send(request: RequestBuilder) -> Result<Answer, FetchError> {
+        let response = request
+            .send()
+            .await
+            .map_err(|e| FetchError::Unreachable(describe(&e)))?;
+        read_capped(response).await
+    }
+}
+
+async fn read_capped(mut response: Response) -> Result<Answer, FetchError> {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(FetchError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| FetchError::Unreachable(describe(&e)))?
+    {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(FetchError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Answer {
+        status,
+        content_type,
+        body,
+    })
+}
+
+/// A reqwest error with its causes, without the URL's query (which may hold
+/// a code) and without credentials (reqwest never puts form bodies in errors).
+fn describe(err: &reqwest::Error) -> String {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else if err.is_body() || err.is_decode() {
+        "the answer was cut off"
+    } else {
+        "request failed"
+    };
+    let mut text = kind.to_owned();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_refused_off_loopback() {
+        let http = Http::new().expect("client");
+        assert!(matches!(
+            http.get("token_endpoint", "http://idp.example.com/token"),
+            Err(FetchError::NotAllowed(_))
+        ));
+        assert!(http
+            .get("token_endpoint", "https://idp.example.com/token")
+            .is_ok());
+        assert!(http
+            .get("token_endpoint", "http://127.0.0.1:9/token")
+            .is_ok());
+        assert!(matches!(
+            http.get("jwks_uri", "not a url"),
+            Err(FetchError::NotAllowed(_))
+        ));
+    }
+}
