@@ -15,7 +15,7 @@ fn app_window() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let app = c1_setup_app::builder(mock_builder(), AppState::for_tests())
         .build(mock_context(noop_assets()))
         .expect("the app builds on the mock runtime");
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", tauri::WebviewUrl::default())
         .build()
         .expect("the main window builds");
     (app, window)
@@ -30,7 +30,7 @@ fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result
             error: CallbackFn(1),
             url: "tauri://localhost".parse().expect("valid url"),
             body: InvokeBody::Json(body),
-            headers: Default::default(),
+            headers: tauri::http::HeaderMap::default(),
             invoke_key: INVOKE_KEY.to_string(),
         },
     )
