@@ -1,7 +1,25 @@
 // App commands are listed here so that tauri-build generates an `allow-<command>`
 // permission for each; a command is callable from the webview only when a
 // capability file grants it (see capabilities/main.json).
-const COMMANDS: &[&str] = &["app_info"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "keychain_status",
+    "set_step",
+    "start_over",
+    "open_page",
+    "copy_text",
+    "check_instance_fields",
+    "save_instance",
+    "jumpcloud_app_form",
+    "regions",
+    "set_region",
+    "set_loopback_port",
+    "set_checklist",
+    "save_logo",
+    "save_credentials",
+    "verify_sso",
+    "cancel_verification",
+];
 
 fn main() {
     tauri_build::try_build(

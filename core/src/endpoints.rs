@@ -83,6 +83,22 @@ impl Region {
 const CONSOLE_SSO_APPS_ROUTE: &str = "#/sso";
 const CONSOLE_USER_GROUPS_ROUTE: &str = "#/groups/user";
 
+/// The pages the assistant opens in the admin's browser. The window can only
+/// name one of these; the address itself always comes from [`Endpoints`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Page {
+    /// JumpCloud Admin Portal: SSO applications.
+    SsoApplications,
+    /// JumpCloud Admin Portal: user groups.
+    UserGroups,
+    /// ConductorOne's signup page.
+    Signup,
+    /// The new ConductorOne instance.
+    Instance,
+}
+
 /// Replacements for the real services, for tests and the sandbox. Every field
 /// is optional; a missing one keeps the real value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -233,6 +249,17 @@ impl Endpoints {
     /// exactly, and `localhost` may resolve to `::1` first.
     pub fn loopback_redirect_uri(port: u16) -> String {
         format!("http://127.0.0.1:{port}/callback")
+    }
+
+    /// The address of `page`. The instance needs the validated domain.
+    pub fn page_url(&self, page: Page, domain: &str) -> Option<String> {
+        match page {
+            Page::SsoApplications => Some(self.sso_apps_page()),
+            Page::UserGroups => Some(self.user_groups_page()),
+            Page::Signup => Some(self.signup_page()),
+            Page::Instance if domain.is_empty() => None,
+            Page::Instance => Some(self.instance_url(domain)),
+        }
     }
 
     /// Whether `url` is one the assistant may open in the system browser: it
@@ -392,6 +419,21 @@ mod tests {
         assert!(!e.is_openable("https://acme.conductor.one/", None));
         assert!(!e.is_openable("https://evil.example/", None));
         assert!(!e.is_openable("file:///etc/passwd", None));
+    }
+
+    #[test]
+    fn every_page_comes_from_the_table() {
+        let e = Endpoints::real(Region::Eu);
+        for page in [
+            Page::SsoApplications,
+            Page::UserGroups,
+            Page::Signup,
+            Page::Instance,
+        ] {
+            let url = e.page_url(page, "acme").expect("has an address");
+            assert!(e.is_openable(&url, Some("acme")), "{url}");
+        }
+        assert_eq!(e.page_url(Page::Instance, ""), None);
     }
 
     #[test]

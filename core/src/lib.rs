@@ -13,6 +13,7 @@ pub mod keychain;
 pub mod login;
 pub mod paths;
 pub mod secret;
+pub mod setup;
 pub mod state;
 pub mod steps;
 pub mod wizard;

@@ -131,4 +131,10 @@ pub struct AppInfo {
     pub steps: Vec<StepInfo>,
     /// True when an endpoint override is active: the window shows a banner.
     pub sandbox: bool,
+    /// Saved progress to resume from (a fresh state on first launch).
+    pub progress: crate::state::SavedState,
+    /// One sentence to show once, e.g. that a damaged state file was set aside.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }

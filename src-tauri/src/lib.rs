@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod commands;
 mod logging;
+mod opener;
 pub mod state;
 
 use tauri::{Manager, Runtime};
@@ -17,7 +18,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: state::AppState) -> t
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::app::app_info])
+        .invoke_handler(all_commands!())
 }
 
 /// Opens the window and runs until it closes.

@@ -1,26 +1,129 @@
-//! What the shell keeps between commands.
+//! What the shell keeps between commands: the wizard (`Setup`), the probed
+//! keychain and the running verification login, if any.
 
-use c1_setup_core::endpoints::{Endpoints, OverrideError, Region};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use c1_setup_core::endpoints::{Endpoints, OverrideError};
+use c1_setup_core::keychain::{KeyringStore, SecretStore};
+use c1_setup_core::login::CancelToken;
+use c1_setup_core::setup::Setup;
+use c1_setup_core::state::StateStore;
+use c1_setup_core::AppError;
 
 /// Shared by every command through `tauri::State`.
-#[derive(Debug)]
 pub struct AppState {
-    pub endpoints: Endpoints,
+    setup: Arc<Mutex<Setup>>,
+    notice: Mutex<Option<String>>,
+    secrets: OnceLock<Arc<dyn SecretStore>>,
+    login: Mutex<Option<CancelToken>>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("setup", &self.setup)
+            .field("keychain_ready", &self.secrets.get().is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppState {
-    /// The real services, or the stand-ins named by `C1_SETUP_ENDPOINTS`.
-    pub fn from_environment() -> Result<Self, OverrideError> {
-        let overrides = Endpoints::overrides_from_env()?;
-        Ok(Self {
-            endpoints: Endpoints::with_overrides(Region::default(), &overrides)?,
-        })
+    /// The saved progress in the platform config directory, and the real
+    /// services or the stand-ins named by `C1_SETUP_ENDPOINTS`.
+    pub fn from_environment() -> Result<Self, String> {
+        let overrides =
+            Endpoints::overrides_from_env().map_err(|e: OverrideError| e.to_string())?;
+        // Refuse a bad override at start rather than on first use.
+        Endpoints::with_overrides(Default::default(), &overrides).map_err(|e| e.to_string())?;
+        let store = StateStore::in_config_dir().map_err(|e| e.message)?;
+        let (setup, notice) = Setup::open(store, overrides);
+        Ok(Self::new(setup, notice, None))
     }
 
-    /// The real services, for tests.
-    pub fn for_tests() -> Self {
-        Self {
-            endpoints: Endpoints::real(Region::default()),
+    /// A state over `setup`, with `secrets` preset (tests) or probed on first use.
+    pub fn new(
+        setup: Setup,
+        notice: Option<String>,
+        secrets: Option<Arc<dyn SecretStore>>,
+    ) -> Self {
+        let slot = OnceLock::new();
+        if let Some(secrets) = secrets {
+            let _ = slot.set(secrets);
         }
+        Self {
+            setup: Arc::new(Mutex::new(setup)),
+            notice: Mutex::new(notice),
+            secrets: slot,
+            login: Mutex::new(None),
+        }
+    }
+
+    pub fn setup(&self) -> MutexGuard<'_, Setup> {
+        self.setup
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The notice to show once (then forgotten).
+    pub fn take_notice(&self) -> Option<String> {
+        self.notice
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
+
+    /// The OS keychain, proved real and persistent on first use. Probing can
+    /// block on D-Bus or an unlock prompt, so it runs off the main thread.
+    pub async fn secrets(&self) -> Result<Arc<dyn SecretStore>, AppError> {
+        if let Some(store) = self.secrets.get() {
+            return Ok(store.clone());
+        }
+        let probed = tauri::async_runtime::spawn_blocking(KeyringStore::probe)
+            .await
+            .map_err(|e| AppError::internal(format!("The keychain check stopped: {e}")))??;
+        let store: Arc<dyn SecretStore> = Arc::new(probed);
+        Ok(self.secrets.get_or_init(|| store).clone())
+    }
+
+    /// Runs a wizard use-case that touches the keychain, off the main thread.
+    pub async fn with_secrets<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Setup, &dyn SecretStore) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let secrets = self.secrets().await?;
+        let setup = self.setup.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut setup = setup
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            f(&mut setup, secrets.as_ref())
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("The keychain operation stopped: {e}")))?
+    }
+
+    /// Registers a new verification login, cancelling any earlier one.
+    pub fn begin_login(&self) -> CancelToken {
+        let token = CancelToken::new();
+        let mut slot = self
+            .login
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(old) = slot.replace(token.clone()) {
+            old.cancel();
+        }
+        token
+    }
+
+    /// Cancels the running verification login; true if there was one.
+    pub fn cancel_login(&self) -> bool {
+        let slot = self
+            .login
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        slot.as_ref().is_some_and(|t| {
+            t.cancel();
+            true
+        })
     }
 }

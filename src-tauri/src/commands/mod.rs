@@ -1,5 +1,35 @@
-//! IPC commands. `app` serves the whole window; each step has its own module.
-//! Every command returns `Result<_, AppError>`, which crosses IPC as
-//! `{kind, message, fix, ...}`.
+//! IPC commands: `app` serves the whole window; each documented step has its
+//! own module. Every command returns `Result<_, AppError>`, which crosses IPC
+//! as `{kind, message, fix, ...}`. Commands only translate: the work is done
+//! by `c1_setup_core::setup::Setup`.
 
 pub mod app;
+pub mod step1_instance;
+pub mod step2_jumpcloud_app;
+pub mod step3_connect;
+
+/// Every command, for `generate_handler!` and `build.rs`'s permission list.
+#[macro_export]
+macro_rules! all_commands {
+    () => {
+        tauri::generate_handler![
+            $crate::commands::app::app_info,
+            $crate::commands::app::keychain_status,
+            $crate::commands::app::set_step,
+            $crate::commands::app::start_over,
+            $crate::commands::app::open_page,
+            $crate::commands::app::copy_text,
+            $crate::commands::step1_instance::check_instance_fields,
+            $crate::commands::step1_instance::save_instance,
+            $crate::commands::step2_jumpcloud_app::jumpcloud_app_form,
+            $crate::commands::step2_jumpcloud_app::regions,
+            $crate::commands::step2_jumpcloud_app::set_region,
+            $crate::commands::step2_jumpcloud_app::set_loopback_port,
+            $crate::commands::step2_jumpcloud_app::set_checklist,
+            $crate::commands::step2_jumpcloud_app::save_logo,
+            $crate::commands::step3_connect::save_credentials,
+            $crate::commands::step3_connect::verify_sso,
+            $crate::commands::step3_connect::cancel_verification,
+        ]
+    };
+}
