@@ -1,5 +1,6 @@
-// The stepper in the real window: the four steps render, keyboard-only use
-// moves between them, and every step is captured as a screenshot.
+// Steps 1 and 2 in the real window: bad then good values with the messages
+// visible, keyboard-only use (Tab, Enter, focus on each new heading), the
+// layout at the smallest window size, and a screenshot of each step.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -27,7 +28,7 @@ after(async () => {
   home?.remove();
 });
 
-async function tabTo(id, max = 30) {
+async function tabTo(id, max = 40) {
   for (let i = 0; i < max; i++) {
     await session.keys(TAB);
     const active = await session.activeElement();
@@ -47,48 +48,85 @@ async function stepState() {
     };`);
 }
 
+async function waitForHeadingFocus(title) {
+  await session.waitUntil(
+    `return document.activeElement && document.activeElement.id === 'step-heading' && document.activeElement.textContent === arguments[0];`,
+    [title],
+    8000,
+    `focus on the heading of "${title}"`,
+  );
+}
+
 test("the window shows the four documented steps, the first one current", async () => {
   const state = await stepState();
   assert.deepEqual(state.titles, TITLES);
   assert.equal(state.current, 0);
   assert.equal(state.heading, TITLES[0]);
-  const title = await session.cmd("GET", "/title");
-  assert.equal(title, "ConductorOne Setup Assistant");
+  assert.equal(await session.cmd("GET", "/title"), "ConductorOne Setup Assistant");
+  await session.waitUntil("return document.getElementById('app').dataset.keychain === 'ready';", [], 15000, "the keychain check");
 });
 
-test("keyboard only: Tab to Continue and Enter walks through every step, focus lands on each heading", async () => {
-  for (let i = 0; i < TITLES.length; i++) {
-    const state = await stepState();
-    assert.equal(state.current, i, `step ${i + 1} is current`);
-    assert.equal(state.done, i, `${i} steps are done`);
-    assert.equal(state.heading, TITLES[i]);
-    await session.screenshot(join(screenshotDir, `step${i + 1}.png`));
-    if (i === TITLES.length - 1) break;
-    await tabTo("continue");
-    await session.keys(ENTER);
-    await session.waitUntil(
-      `return document.activeElement && document.activeElement.id === 'step-heading' && document.activeElement.textContent === arguments[0];`,
-      [TITLES[i + 1]],
-      5000,
-      `focus on the heading of "${TITLES[i + 1]}"`,
-    );
-  }
+test("step 1: bad values show specific messages at the field, typed text is kept", async () => {
+  await session.type("#domain", "https://AcmeCo.conductor.one/");
+  const error = await session.waitUntil(
+    "const e = document.getElementById('domain-error'); return e && e.textContent.length > 0 ? e.textContent : null;",
+    [],
+    5000,
+    "the domain message",
+  );
+  assert.match(error, /acmeco/i);
+  assert.equal(await session.attr("#domain", "aria-invalid"), "true");
+  assert.equal(await session.execute("return document.getElementById('domain').value;"), "https://AcmeCo.conductor.one/");
+  assert.equal(await session.execute("return document.getElementById('continue').disabled;"), true);
+  await session.screenshot(join(screenshotDir, "step1-error.png"));
+  await session.click("#domain-error button");
+  await session.waitUntil("return document.getElementById('domain').value === 'acmeco';", [], 5000, "the suggestion applied");
+  await session.waitUntil(
+    "return (document.getElementById('instance-preview').textContent || '').includes('https://acmeco.conductor.one/');",
+    [],
+    5000,
+    "the address preview",
+  );
 });
 
-test("keyboard only: Back returns to the previous step", async () => {
+test("keyboard only: fill step 1, Enter continues, focus lands on step 2's heading", async () => {
+  await session.click("#display_name");
+  await session.keys("Acme Co");
+  await tabTo("invite_code");
+  await session.keys("MiXeD-Invite-42");
+  await session.screenshot(join(screenshotDir, "step1.png"));
+  await session.keys(ENTER);
+  await waitForHeadingFocus(TITLES[1]);
+  const state = await stepState();
+  assert.equal(state.current, 1);
+  assert.equal(state.done, 1);
+});
+
+test("keyboard only: step 2 asks once about unticked items, then continues", async () => {
+  await session.waitFor(".form-item");
+  await session.screenshot(join(screenshotDir, "step2.png"));
+  await tabTo("continue");
+  await session.keys(ENTER);
+  await session.waitFor(".confirm .panel");
+  assert.equal((await stepState()).current, 1);
+  await session.keys(ENTER);
+  await waitForHeadingFocus(TITLES[2]);
+  await session.screenshot(join(screenshotDir, "step3.png"));
+});
+
+test("keyboard only: Back returns to the previous step with its values", async () => {
   await tabTo("back");
   await session.keys(ENTER);
-  await session.waitUntil(`return document.getElementById('step-heading').textContent === arguments[0];`, [TITLES[2]]);
-  const state = await stepState();
-  assert.equal(state.current, 2);
+  await waitForHeadingFocus(TITLES[1]);
+  assert.equal((await stepState()).current, 1);
 });
 
 test("the layout holds at the smallest supported window size", async () => {
   await session.setWindowRect(800, 600);
-  const overflow = await session.execute(
+  const layout = await session.execute(
     "return { w: document.documentElement.scrollWidth, vw: window.innerWidth, continueVisible: (() => { const r = document.getElementById('continue').getBoundingClientRect(); return r.bottom <= window.innerHeight && r.right <= window.innerWidth; })() };",
   );
-  assert.ok(overflow.w <= overflow.vw, `no horizontal scrolling (${overflow.w} > ${overflow.vw})`);
-  assert.ok(overflow.continueVisible, "Continue stays visible");
-  await session.screenshot(join(screenshotDir, "step3-800x600.png"));
+  assert.ok(layout.w <= layout.vw, `no horizontal scrolling (${layout.w} > ${layout.vw})`);
+  assert.ok(layout.continueVisible, "Continue stays visible");
+  await session.screenshot(join(screenshotDir, "step2-800x600.png"));
 });

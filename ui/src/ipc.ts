@@ -1,8 +1,22 @@
 // Typed calls into the Rust side. Every command's error arrives as an
 // AppError ({kind, message, fix, ...}); anything else is wrapped as "internal".
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { ChecklistItem } from "./bindings/ChecklistItem";
+import type { CredentialsSaved } from "./bindings/CredentialsSaved";
+import type { InstanceFieldsCheck } from "./bindings/InstanceFieldsCheck";
+import type { JumpcloudAppForm } from "./bindings/JumpcloudAppForm";
+import type { KeychainStatus } from "./bindings/KeychainStatus";
+import type { LoginProgress } from "./bindings/LoginProgress";
+import type { Opened } from "./bindings/Opened";
+import type { Page } from "./bindings/Page";
+import type { Region } from "./bindings/Region";
+import type { RegionOption } from "./bindings/RegionOption";
+import type { SavedState } from "./bindings/SavedState";
+import type { StartOverReport } from "./bindings/StartOverReport";
+import type { StepId } from "./bindings/StepId";
+import type { Verified } from "./bindings/Verified";
 
 export class CommandError extends Error {
   readonly error: AppError;
@@ -22,19 +36,52 @@ function isAppError(value: unknown): value is AppError {
   );
 }
 
+/** The AppError inside anything a command threw. */
+export function appError(err: unknown): AppError {
+  if (err instanceof CommandError) return err.error;
+  if (isAppError(err)) return err;
+  return {
+    kind: "internal",
+    message: `Something unexpected happened: ${String(err)}`,
+    fix: "Try again. If it keeps happening, quit and relaunch the assistant: your progress is saved.",
+  };
+}
+
 export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (raw) {
-    if (isAppError(raw)) throw new CommandError(raw);
-    throw new CommandError({
-      kind: "internal",
-      message: `The assistant could not complete “${command}”: ${String(raw)}`,
-      fix: "Try again. If it keeps happening, quit and relaunch the assistant: your progress is saved.",
-    });
+    throw new CommandError(appError(raw));
   }
 }
 
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
+  keychainStatus: () => call<KeychainStatus>("keychain_status"),
+  setStep: (step: StepId) => call<null>("set_step", { step }),
+  startOver: () => call<[StartOverReport, SavedState]>("start_over"),
+  openPage: (page: Page) => call<Opened>("open_page", { page }),
+  copyText: (text: string) => call<null>("copy_text", { text }),
+  checkInstanceFields: (domain: string, displayName: string) =>
+    call<InstanceFieldsCheck>("check_instance_fields", { domain, displayName }),
+  saveInstance: (domain: string, displayName: string, inviteCode: string) =>
+    call<SavedState>("save_instance", {
+      input: { domain, display_name: displayName, invite_code: inviteCode },
+    }),
+  jumpcloudAppForm: () => call<JumpcloudAppForm>("jumpcloud_app_form"),
+  regions: () => call<RegionOption[]>("regions"),
+  setRegion: (region: Region) => call<JumpcloudAppForm>("set_region", { region }),
+  setLoopbackPort: (port: string) => call<JumpcloudAppForm>("set_loopback_port", { port }),
+  setChecklist: (ticked: ChecklistItem[]) => call<null>("set_checklist", { ticked }),
+  saveLogo: () => call<string | null>("save_logo"),
+  saveCredentials: (clientId: string, clientSecret: string) =>
+    call<CredentialsSaved>("save_credentials", {
+      input: { client_id: clientId, client_secret: clientSecret },
+    }),
+  verifySso: (onProgress: (p: LoginProgress) => void) => {
+    const channel = new Channel<LoginProgress>();
+    channel.onmessage = onProgress;
+    return call<Verified>("verify_sso", { onProgress: channel });
+  },
+  cancelVerification: () => call<boolean>("cancel_verification"),
 };

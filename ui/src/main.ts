@@ -1,44 +1,88 @@
-// Entry point: asks Rust for the step list, then shows the stepper.
-import { api, CommandError } from "./ipc";
+// Entry point: loads the step list and saved progress from Rust, resumes at
+// the saved step, and proves the keychain works (stopping with a clear
+// message when it does not: secrets are never kept anywhere else).
+import { api, appError } from "./ipc";
 import { el, clear } from "./dom";
 import { Stepper } from "./stepper";
+import type { Context } from "./context";
+import type { AppError } from "./bindings/AppError";
 import { instanceStep } from "./steps/step1-instance";
 import { jumpcloudAppStep } from "./steps/step2-jumpcloud-app";
 import { connectStep } from "./steps/step3-connect";
 import { accessStep } from "./steps/step4-access";
 
-export async function start(root: HTMLElement): Promise<Stepper | null> {
+function fatal(root: HTMLElement, title: string, problem: AppError, retry?: () => void): void {
+  clear(root);
+  root.appendChild(
+    el(
+      "div",
+      { class: "fatal", role: "alert", "data-kind": problem.kind },
+      el("h1", {}, title),
+      el("p", {}, problem.message),
+      el("p", {}, problem.fix),
+      problem.detail ? el("p", { class: "detail" }, `Details: ${problem.detail}`) : null,
+      retry ? el("button", { type: "button", class: "primary", id: "retry", onclick: retry }, "Try again") : null,
+    ),
+  );
+  root.removeAttribute("aria-busy");
+}
+
+export async function start(root: HTMLElement, notice?: string): Promise<Stepper | null> {
+  let info;
   try {
-    const info = await api.appInfo();
-    const stepper = new Stepper({
-      info,
-      views: {
-        instance: instanceStep(),
-        jumpcloud_app: jumpcloudAppStep(),
-        connect: connectStep(),
-        access: accessStep(),
-      },
-    });
-    clear(root);
-    root.appendChild(stepper.root);
-    stepper.show();
-    root.removeAttribute("aria-busy");
-    return stepper;
+    info = await api.appInfo();
   } catch (err) {
-    const problem = err instanceof CommandError ? err.error : null;
-    clear(root);
-    root.appendChild(
-      el(
-        "div",
-        { class: "fatal", role: "alert" },
-        el("h1", {}, "The assistant could not start"),
-        el("p", {}, problem?.message ?? String(err)),
-        problem ? el("p", {}, problem.fix) : null,
-      ),
-    );
-    root.removeAttribute("aria-busy");
+    fatal(root, "The assistant could not start", appError(err));
     return null;
   }
+  let stepper: Stepper | null = null;
+  const ctx: Context = {
+    progress: info.progress,
+    storeName: null,
+    goTo: (step) => stepper?.goTo(step),
+  };
+  stepper = new Stepper({
+    info,
+    start: info.progress.current_step,
+    views: {
+      instance: instanceStep(ctx),
+      jumpcloud_app: jumpcloudAppStep(ctx),
+      connect: connectStep(ctx),
+      access: accessStep(),
+    },
+    onStepChange: (step) => {
+      void api.setStep(step).catch(() => undefined);
+    },
+    notice: notice ?? info.notice,
+    onStartOver: async () => {
+      const [report] = await api.startOver();
+      const removed = report.secrets_removed;
+      await start(
+        root,
+        removed > 0
+          ? `Started over: ${String(removed)} item${removed > 1 ? "s" : ""} removed from ${report.store_name}, and the saved progress cleared.`
+          : "Started over: the saved progress was cleared.",
+      );
+    },
+  });
+  clear(root);
+  root.appendChild(stepper.root);
+  stepper.show();
+  root.removeAttribute("aria-busy");
+
+  // Prove the keychain in the background; stop with a clear message if absent.
+  const probe = async (): Promise<void> => {
+    try {
+      ctx.storeName = (await api.keychainStatus()).store_name;
+      root.dataset.keychain = "ready";
+    } catch (err) {
+      fatal(root, "Your system keychain is not available", appError(err), () => {
+        void start(root);
+      });
+    }
+  };
+  if (!import.meta.env.VITEST) void probe();
+  return stepper;
 }
 
 const root = document.getElementById("app");

@@ -1,12 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { AppInfo } from "./bindings/AppInfo";
+import { freshProgress } from "./test-fixtures";
 import { start } from "./main";
-import type { Stepper } from "./stepper";
+import { Stepper, type StepView } from "./stepper";
+import type { StepId } from "./bindings/StepId";
+
+
+function fakeView(id: StepId): StepView {
+  return { id, render: () => document.createElement("div"), ready: () => true };
+}
 
 const info: AppInfo = {
   version: "0.1.0",
   sandbox: false,
+  progress: freshProgress,
   steps: [
     { id: "instance", number: 1, title: "Create your ConductorOne instance", summary: "s1" },
     { id: "jumpcloud_app", number: 2, title: "Create the OIDC app in JumpCloud", summary: "s2" },
@@ -29,20 +37,27 @@ describe("stepper", () => {
   let root: HTMLElement;
   let stepper: Stepper;
 
-  beforeEach(async () => {
-    mockIPC((cmd) => {
-      if (cmd === "app_info") return info;
-      throw new Error(`unexpected command ${cmd}`);
-    });
+  let changes: StepId[];
+
+  beforeEach(() => {
+    changes = [];
     root = document.createElement("div");
     document.body.appendChild(root);
-    const started = await start(root);
-    if (!started) throw new Error("did not start");
-    stepper = started;
+    stepper = new Stepper({
+      info,
+      views: {
+        instance: fakeView("instance"),
+        jumpcloud_app: fakeView("jumpcloud_app"),
+        connect: fakeView("connect"),
+        access: fakeView("access"),
+      },
+      onStepChange: (step) => changes.push(step),
+    });
+    root.appendChild(stepper.root);
+    stepper.show();
   });
 
   afterEach(() => {
-    clearMocks();
     root.remove();
   });
 
@@ -64,6 +79,7 @@ describe("stepper", () => {
     const items = [...root.querySelectorAll(".step-item")];
     expect(items[0]?.classList.contains("done")).toBe(true);
     expect(items[1]?.getAttribute("aria-current")).toBe("step");
+    expect(changes).toEqual(["jumpcloud_app"]);
   });
 
   it("goes back, and lets the admin revisit a step already reached but not skip ahead", async () => {
@@ -84,6 +100,22 @@ describe("stepper", () => {
     for (let i = 0; i < 3; i++) await stepper.goNext();
     expect(stepper.current).toBe("access");
     expect(button("continue").hidden).toBe(true);
+  });
+});
+
+describe("resume", () => {
+  it("starts at the saved step and shows the saved values", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return { ...info, progress: { ...freshProgress, current_step: "jumpcloud_app", domain: "acmeco" } };
+      if (cmd === "regions") return [];
+      if (cmd === "jumpcloud_app_form") return { region: "us", admin_portal_url: "x", menu_paths: [], new_app_button: "", app_type: "", items: [], checklist: [] };
+      return null;
+    });
+    const root = document.createElement("div");
+    const stepper = await start(root);
+    expect(stepper?.current).toBe("jumpcloud_app");
+    expect(root.querySelector("h1")?.textContent).toBe("Create the OIDC app in JumpCloud");
+    clearMocks();
   });
 });
 

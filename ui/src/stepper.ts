@@ -24,6 +24,10 @@ export interface StepperOptions {
   start?: StepId;
   /** Told whenever the current step changes (e.g. to save progress). */
   onStepChange?: (step: StepId) => void;
+  /** A sentence to show once above the step (e.g. after starting over). */
+  notice?: string | undefined;
+  /** Deletes stored secrets and progress; offered behind a confirmation. */
+  onStartOver?: () => Promise<void>;
 }
 
 export class Stepper {
@@ -79,6 +83,9 @@ export class Stepper {
       this.updateButtons();
     });
 
+    const notice = options.notice
+      ? el("div", { class: "banner notice", role: "status", id: "notice" }, options.notice)
+      : null;
     const banner = options.info.sandbox
       ? el(
           "div",
@@ -96,9 +103,10 @@ export class Stepper {
         { class: "sidebar" },
         el("p", { class: "brand" }, "ConductorOne Setup Assistant"),
         el("nav", { "aria-label": "Setup steps" }, this.list),
+        options.onStartOver ? startOver(options.onStartOver) : null,
         el("p", { class: "version" }, `Version ${options.info.version}`),
       ),
-      el("main", { class: "content" }, banner, this.form),
+      el("main", { class: "content" }, banner, notice, this.form),
     );
   }
 
@@ -195,6 +203,36 @@ export class Stepper {
     this.form.setAttribute("aria-busy", String(busy));
     this.updateButtons();
   }
+}
+
+/** "Start over", behind an inline confirmation. */
+function startOver(run: () => Promise<void>): HTMLElement {
+  const box = el("div", { class: "start-over" });
+  const ask = el("button", { type: "button", class: "link", id: "start-over" }, "Start over…");
+  ask.addEventListener("click", () => {
+    const status = el("p", { role: "alert" });
+    const yes = el("button", { type: "button", class: "danger small", id: "confirm-start-over" }, "Delete and start over");
+    const no = el("button", { type: "button", class: "secondary small" }, "Keep");
+    yes.addEventListener("click", () => {
+      yes.disabled = true;
+      run().catch((err: unknown) => {
+        yes.disabled = false;
+        status.textContent = err instanceof Error ? err.message : String(err);
+      });
+    });
+    no.addEventListener("click", () => {
+      box.replaceChildren(ask);
+      ask.focus();
+    });
+    box.replaceChildren(
+      el("p", {}, "This deletes the stored invite code and Client Secret from your keychain and forgets your progress."),
+      el("div", { class: "button-row" }, yes, no),
+      status,
+    );
+    yes.focus();
+  });
+  box.appendChild(ask);
+  return box;
 }
 
 /** Views call this after any input so the stepper re-checks readiness. */

@@ -1,21 +1,99 @@
-// Step 1: create your ConductorOne instance.
+// Step 1: create your ConductorOne instance. Domain and display name are
+// checked in Rust as the admin types; the invite code is sent once, on
+// Continue, straight into the keychain, and the field is emptied.
 import { el } from "../dom";
-import type { StepView } from "../stepper";
-import { outline } from "./outline";
+import { api, CommandError, appError } from "../ipc";
+import type { Context } from "../context";
+import type { FieldError } from "../bindings/FieldError";
+import { notifyChange, type StepView } from "../stepper";
+import { errorPanel, field, revealToggle } from "../ui";
 
-export function instanceStep(): StepView {
+export function instanceStep(ctx: Context): StepView {
+  let domainOk = false;
+  let nameOk = false;
+  let codeTyped = false;
+  let seq = 0;
+
+  const domain = field({
+    id: "domain",
+    label: "Domain",
+    hint: "Letters, digits and hyphens. Capital letters become lower case. This is the first part of your instance's web address.",
+    value: ctx.progress.domain,
+  });
+  const preview = el("p", { class: "preview", id: "instance-preview", "aria-live": "polite" });
+  const displayName = field({
+    id: "display_name",
+    label: "Display name",
+    hint: "Your company's name, as your colleagues should see it.",
+    value: ctx.progress.display_name,
+    autocomplete: "organization",
+  });
+  const invite = field({
+    id: "invite_code",
+    label: "Invite code",
+    type: "password",
+    hint: ctx.progress.invite_code_stored
+      ? "Already stored in your keychain. Leave this empty to keep it, or paste a new one. It is case-sensitive."
+      : "From your ConductorOne invitation. It is case-sensitive: paste it exactly as you received it.",
+    placeholder: ctx.progress.invite_code_stored ? "Stored: leave empty to keep" : "",
+  });
+  invite.root.querySelector(".field-row")?.appendChild(revealToggle(invite.input, "invite code"));
+  const failure = el("div", { class: "step-error" });
+
+  const errorsFor = (errors: FieldError[], id: string) => errors.find((e) => e.field === id) ?? null;
+
+  async function check(): Promise<void> {
+    const mine = ++seq;
+    const result = await api.checkInstanceFields(domain.input.value, displayName.input.value);
+    if (mine !== seq) return; // a newer check is on its way
+    domain.setError(errorsFor(result.errors, "domain"), (value) => {
+      domain.input.value = value;
+      void check();
+    });
+    displayName.setError(errorsFor(result.errors, "display_name"));
+    domainOk = result.domain !== null;
+    nameOk = displayName.input.value.trim() !== "" && !errorsFor(result.errors, "display_name");
+    preview.textContent = result.instance_url ? `Your instance will be at ${result.instance_url}` : "";
+    notifyChange(domain.root);
+  }
+
+  const onInput = () => { void check(); };
+  domain.input.addEventListener("input", onInput);
+  displayName.input.addEventListener("input", onInput);
+  invite.input.addEventListener("input", () => {
+    codeTyped = invite.input.value.trim() !== "";
+    invite.setError(null);
+    notifyChange(invite.root);
+  });
+
   return {
     id: "instance",
-    render: () =>
-      el(
-        "div",
-        {},
-        outline([
-          "Choose the web address of your instance: acmeco gives acmeco.conductor.one.",
-          "Enter your company's name as people should see it.",
-          "Paste the invite code you received from ConductorOne. It is case-sensitive.",
-        ]),
-      ),
-    ready: () => true,
+    render() {
+      void check();
+      return el("div", { class: "fields" }, domain.root, preview, displayName.root, invite.root, failure);
+    },
+    ready: () => domainOk && nameOk && (codeTyped || ctx.progress.invite_code_stored),
+    async leave() {
+      failure.replaceChildren();
+      try {
+        ctx.progress = await api.saveInstance(domain.input.value, displayName.input.value, invite.input.value);
+        // The code now lives in the keychain only.
+        invite.input.value = "";
+        codeTyped = false;
+        domain.input.value = ctx.progress.domain;
+        invite.input.placeholder = "Stored: leave empty to keep";
+        return true;
+      } catch (err) {
+        const error = appError(err);
+        if (err instanceof CommandError && error.kind === "invalid_input") {
+          for (const f of [domain, displayName, invite]) f.setError(errorsFor(error.fields ?? [], f.input.id));
+          const first = [domain, displayName, invite].find((f) => f.input.getAttribute("aria-invalid") === "true");
+          first?.input.focus();
+        } else {
+          failure.replaceChildren(errorPanel(error));
+        }
+        return false;
+      }
+    },
   };
 }

@@ -1,21 +1,208 @@
-// Step 3: connect JumpCloud to ConductorOne.
-import { el } from "../dom";
-import type { StepView } from "../stepper";
-import { outline } from "./outline";
+// Step 3: connect JumpCloud to ConductorOne. The Client ID and secret are
+// pasted (or typed), sent to Rust once and stored in the keychain; the secret
+// field is emptied at once. "Sign up with JumpCloud" then proves the app
+// works with a real sign-in, and explains any failure with its fix.
+import { readText } from "@tauri-apps/plugin-clipboard-manager";
+import { el, clear } from "../dom";
+import { api, appError, CommandError } from "../ipc";
+import type { Context } from "../context";
+import type { LoginProgress } from "../bindings/LoginProgress";
+import type { Verified } from "../bindings/Verified";
+import { notifyChange, type StepView } from "../stepper";
+import { copyable, errorPanel, field, revealToggle } from "../ui";
 
-export function connectStep(): StepView {
-  return {
-    id: "connect",
-    render: () =>
+export function connectStep(ctx: Context): StepView {
+  const clientId = field({
+    id: "client_id",
+    label: "Client ID",
+    hint: "From JumpCloud's “Application Saved” popup (also on the app's SSO tab).",
+    value: ctx.progress.client_id ?? "",
+  });
+  const secret = field({
+    id: "client_secret",
+    label: "Client Secret",
+    type: "password",
+    hint: "Shown only once by JumpCloud. It goes straight into your system's keychain; afterwards the assistant empties your clipboard if it still holds it.",
+  });
+  const pasteButton = (target: HTMLInputElement, what: string) => {
+    const button = el("button", { type: "button", class: "secondary small", id: `paste-${target.id}` }, "Paste");
+    button.setAttribute("aria-label", `Paste the ${what} from the clipboard`);
+    button.addEventListener("click", () => {
+      readText()
+        .then((text) => {
+          target.value = text.trim();
+          target.dispatchEvent(new Event("input"));
+        })
+        .catch(() => {
+          target.focus();
+        });
+    });
+    return button;
+  };
+  clientId.root.querySelector(".field-row")?.appendChild(pasteButton(clientId.input, "Client ID"));
+  const secretRow = secret.root.querySelector(".field-row");
+  secretRow?.append(pasteButton(secret.input, "Client Secret"), revealToggle(secret.input, "Client Secret"));
+
+  const stored = el("p", { class: "stored", id: "stored-status", role: "status" });
+  const save = el("button", { type: "button", class: "secondary", id: "save-credentials" }, "Save to keychain");
+  const saveError = el("div");
+  const verifyButton = el("button", { type: "button", class: "primary-outline", id: "verify" }, "Sign up with JumpCloud");
+  const cancelButton = el("button", { type: "button", class: "secondary", id: "cancel-verify", hidden: true }, "Cancel");
+  const progressBox = el("div", { class: "verify-progress", id: "verify-progress", "aria-live": "polite" });
+  const resultBox = el("div", { class: "verify-result", id: "verify-result" });
+  let running = false;
+
+  const passed = () => ctx.progress.verification?.outcome.result === "passed";
+
+  function showStored(storeName: string | null, clipboardCleared = false): void {
+    if (!ctx.progress.secret_stored) {
+      stored.textContent = "";
+      return;
+    }
+    const where = storeName ?? ctx.storeName ?? "your system's keychain";
+    stored.textContent = `Client Secret stored in ${where}.${clipboardCleared ? " Your clipboard was emptied." : ""}`;
+  }
+
+  async function saveCredentials(): Promise<boolean> {
+    saveError.replaceChildren();
+    const typedSecret = secret.input.value;
+    if (typedSecret === "" && ctx.progress.secret_stored && clientId.input.value.trim() === ctx.progress.client_id) return true;
+    try {
+      const result = await api.saveCredentials(clientId.input.value, typedSecret);
+      ctx.progress = result.progress;
+      clientId.setError(null);
+      secret.setError(null);
+      showStored(result.store_name, result.clipboard_cleared);
+      return true;
+    } catch (err) {
+      const error = appError(err);
+      if (err instanceof CommandError && error.kind === "invalid_input") {
+        clientId.setError(error.fields?.find((f) => f.field === "client_id") ?? null);
+        secret.setError(error.fields?.find((f) => f.field === "client_secret") ?? null);
+      } else {
+        saveError.replaceChildren(errorPanel(error));
+      }
+      return false;
+    } finally {
+      // The secret was sent (or refused); either way it leaves the page now.
+      secret.input.value = "";
+      secret.input.type = "password";
+      updateButtons();
+    }
+  }
+
+  function stage(p: LoginProgress): void {
+    clear(progressBox);
+    switch (p.stage) {
+      case "discovering":
+        progressBox.append(el("p", {}, `Contacting JumpCloud (${p.issuer})…`));
+        break;
+      case "waiting_for_browser":
+        progressBox.append(
+          el("p", {}, p.browser_opened ? "Waiting for you to sign in with JumpCloud in your browser…" : "Your browser did not open. Open this address to sign in:"),
+          copyable(p.url, "sign-in address"),
+        );
+        break;
+      case "checking_with_provider":
+        progressBox.append(el("p", {}, "Checking the sign-in with JumpCloud…"));
+        break;
+      case "verified":
+        progressBox.append(el("p", {}, `Verified: ${p.email}`));
+        break;
+    }
+  }
+
+  function showVerified(v: Verified): void {
+    resultBox.replaceChildren(
       el(
         "div",
-        {},
-        outline([
-          "Paste the Client ID and Client Secret from JumpCloud's popup; the secret is kept in your system's keychain.",
-          "Sign in once with JumpCloud to prove that every setting is right.",
-          "Create your ConductorOne instance with every value ready to paste.",
-        ]),
+        { class: "panel ok", role: "status", "data-outcome": "verified" },
+        el("p", { class: "panel-title" }, `JumpCloud signed you in as ${v.email}.`),
+        el("p", {}, "Proven:"),
+        el("ul", { class: "checks" }, ...v.checks.map((c) => el("li", {}, c.label))),
+        v.groups.length ? el("p", {}, `Your groups: ${v.groups.join(", ")}`) : null,
       ),
-    ready: () => true,
+    );
+  }
+
+  async function verify(): Promise<void> {
+    if (running) return;
+    if (secret.input.value !== "" || clientId.input.value.trim() !== (ctx.progress.client_id ?? "")) {
+      if (!(await saveCredentials())) return;
+    }
+    running = true;
+    resultBox.replaceChildren();
+    updateButtons();
+    try {
+      const verified = await api.verifySso(stage);
+      ctx.progress.verification = { at: new Date().toISOString(), issuer: "", client_id: ctx.progress.client_id ?? "", outcome: { result: "passed", email: verified.email } };
+      showVerified(verified);
+    } catch (err) {
+      const error = appError(err);
+      ctx.progress.verification = null;
+      if (error.kind === "secret_not_found") ctx.progress.secret_stored = false;
+      const target = error.step;
+      resultBox.replaceChildren(
+        errorPanel(
+          error,
+          target && target !== "connect"
+            ? { label: `Go to step ${target === "instance" ? "1" : "2"} to fix it`, run: () => { ctx.goTo(target); } }
+            : undefined,
+        ),
+      );
+      showStored(null);
+    } finally {
+      running = false;
+      clear(progressBox);
+      updateButtons();
+    }
+  }
+
+  function updateButtons(): void {
+    const haveCredentials = ctx.progress.secret_stored || secret.input.value !== "";
+    verifyButton.disabled = running || !haveCredentials || clientId.input.value.trim() === "";
+    cancelButton.hidden = !running;
+    save.disabled = running || secret.input.value === "";
+    notifyChange(verifyButton);
+  }
+
+  clientId.input.addEventListener("input", () => { clientId.setError(null); updateButtons(); });
+  secret.input.addEventListener("input", () => { secret.setError(null); updateButtons(); });
+  save.addEventListener("click", () => { void saveCredentials(); });
+  verifyButton.addEventListener("click", () => { void verify(); });
+  cancelButton.addEventListener("click", () => { void api.cancelVerification(); });
+
+  const root = el(
+    "div",
+    { class: "fields" },
+    clientId.root,
+    secret.root,
+    el("div", { class: "button-row" }, save, stored),
+    saveError,
+    el("h2", {}, "Prove that it works"),
+    el("p", {}, "Sign in once with JumpCloud from here. It checks the secret, the Client Authentication Type, the redirect URI, the email mapping and your group assignment, before ConductorOne's signup is attempted."),
+    el("div", { class: "button-row" }, verifyButton, cancelButton),
+    progressBox,
+    resultBox,
+  );
+
+  return {
+    id: "connect",
+    render() {
+      showStored(null);
+      if (ctx.progress.verification?.outcome.result === "passed") {
+        resultBox.replaceChildren(
+          el("div", { class: "panel ok", role: "status", "data-outcome": "verified" }, el("p", { class: "panel-title" }, `Verified earlier: JumpCloud signed you in as ${ctx.progress.verification.outcome.email}.`)),
+        );
+      }
+      updateButtons();
+      return root;
+    },
+    // ConductorOne's signup is only worth attempting once the sign-in worked.
+    ready: () => passed() && !running,
+    async leave() {
+      if (secret.input.value !== "") return saveCredentials();
+      return Promise.resolve(true);
+    },
   };
 }
