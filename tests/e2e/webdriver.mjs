@@ -138,6 +138,9 @@ export class Session {
 
   async click(css) {
     const id = await this.waitFor(css);
+    // Centre it first: the sticky footer would otherwise cover elements
+    // that WebDriver scrolls only just into view.
+    await this.execute("arguments[0].scrollIntoView({ block: 'center' });", [{ [ELEMENT]: id }]);
     await this.cmd("POST", `/element/${id}/click`, {});
   }
 
