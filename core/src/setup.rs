@@ -363,6 +363,20 @@ mod tests {
         }
     }
 
+    /// Steps 1 and 3 done: an invite code and a client secret are stored.
+    fn stored_setup(s: &mut Setup, secrets: &MemoryStore) {
+        s.save_instance(&instance("acmeco", "Code-1"), secrets)
+            .expect("valid");
+        s.save_credentials(
+            &ConnectInput {
+                client_id: "client-a".into(),
+                client_secret: Secret::from("secret-aaaaaaaaaaaaaaaa"),
+            },
+            secrets,
+        )
+        .expect("valid");
+    }
+
     #[test]
     fn step1_stores_the_invite_code_in_the_keychain_and_the_rest_in_the_state_file() {
         let (mut s, dir) = setup();
@@ -471,16 +485,7 @@ mod tests {
     fn a_secret_missing_from_the_keychain_sends_the_admin_back_to_step_3() {
         let (mut s, _dir) = setup();
         let secrets = MemoryStore::new();
-        s.save_instance(&instance("acmeco", "Code-1"), &secrets)
-            .expect("valid");
-        s.save_credentials(
-            &ConnectInput {
-                client_id: "client-a".into(),
-                client_secret: Secret::from("secret-aaaaaaaaaaaaaaaa"),
-            },
-            &secrets,
-        )
-        .expect("valid");
+        stored_setup(&mut s, &secrets);
         secrets
             .delete(&SecretKey::client_secret("acmeco", "client-a"))
             .expect("deleted");
@@ -494,16 +499,7 @@ mod tests {
     fn start_over_deletes_both_secrets_and_the_state_file() {
         let (mut s, dir) = setup();
         let secrets = MemoryStore::new();
-        s.save_instance(&instance("acmeco", "Code-1"), &secrets)
-            .expect("valid");
-        s.save_credentials(
-            &ConnectInput {
-                client_id: "client-a".into(),
-                client_secret: Secret::from("secret-aaaaaaaaaaaaaaaa"),
-            },
-            &secrets,
-        )
-        .expect("valid");
+        stored_setup(&mut s, &secrets);
         let report = s.start_over(&secrets).expect("cleared");
         assert_eq!(report.secrets_removed, 2);
         assert!(secrets.is_empty());
