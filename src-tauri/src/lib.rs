@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 mod logging;
 pub mod state;
+mod verify_sso;
 
 use tauri::{Manager, Runtime};
 
