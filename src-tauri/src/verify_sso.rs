@@ -10,7 +10,7 @@
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use c1_setup_core::browser::SystemBrowser;
 use c1_setup_core::endpoints::check_transport;
@@ -31,8 +31,13 @@ use crate::cli::VerifySsoArgs;
 /// secrets are far shorter; more than this is not a secret but a file.
 const MAX_STDIN_SECRET_BYTES: usize = 8 * 1024;
 
-/// How long the runtime may take to wind down after the login ended (e.g. a
-/// name lookup still running when Ctrl-C was pressed).
+/// How long the browser tab that brought the callback may take to receive
+/// its result page once the login ended. The listener answers it from a task
+/// of its own, which must not be cut off by the end of the command.
+const TAB_ANSWER_GRACE: Duration = Duration::from_secs(3);
+
+/// How long the runtime may take to wind down after that (e.g. a name lookup
+/// still running when Ctrl-C was pressed).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 /// The field name used for `--issuer` problems.
@@ -264,6 +269,14 @@ fn run_login(config: &LoginConfig, secret: &Secret) -> Result<Verified, AppError
         });
         let result = login::verify(config, secret, &SystemBrowser, &print_progress, &cancel).await;
         interrupt.abort();
+        let _ = interrupt.await;
+        // The listener answers the tab from its own task: let it finish.
+        let started = Instant::now();
+        let runtime = tokio::runtime::Handle::current();
+        while runtime.metrics().num_alive_tasks() > 0 && started.elapsed() < TAB_ANSWER_GRACE {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tracing::debug!(waited = ?started.elapsed(), "the browser tab was answered");
         result
     });
     runtime.shutdown_timeout(SHUTDOWN_GRACE);

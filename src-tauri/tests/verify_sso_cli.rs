@@ -309,6 +309,10 @@ fn a_successful_sign_in_prints_one_json_object_and_exits_0() {
     assert_eq!(finished["event"], "finished", "{log:?}");
     assert_eq!(finished["outcome"], "callback");
     assert_eq!(finished["status"], 200);
+    assert_ne!(
+        finished["title"], "The assistant stopped waiting",
+        "{finished}"
+    );
     assert!(
         finished["text"]
             .as_str()
@@ -382,6 +386,14 @@ fn declining_in_the_browser_fails_with_access_denied_and_exit_1() {
         finished["url"]
             .as_str()
             .is_some_and(|u| u.contains("error=access_denied")),
+        "{finished}"
+    );
+    // The tab got the result page before the command ended.
+    assert_eq!(finished["title"], "The sign-in check failed", "{finished}");
+    assert!(
+        finished["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("What to do: In the JumpCloud app")),
         "{finished}"
     );
     done.assert_no_secret();
