@@ -7,6 +7,7 @@ pub mod commands;
 mod logging;
 mod opener;
 pub mod state;
+mod verify_sso;
 
 use tauri::{Manager, Runtime};
 
