@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use c1_setup_core::endpoints::{Endpoints, OverrideError};
+use c1_setup_core::endpoints::{Endpoints, OverrideError, Region};
 use c1_setup_core::keychain::{KeyringStore, SecretStore};
 use c1_setup_core::login::CancelToken;
 use c1_setup_core::setup::Setup;
@@ -34,7 +34,7 @@ impl AppState {
         let overrides =
             Endpoints::overrides_from_env().map_err(|e: OverrideError| e.to_string())?;
         // Refuse a bad override at start rather than on first use.
-        Endpoints::with_overrides(Default::default(), &overrides).map_err(|e| e.to_string())?;
+        Endpoints::with_overrides(Region::default(), &overrides).map_err(|e| e.to_string())?;
         let store = StateStore::in_config_dir().map_err(|e| e.message)?;
         let (setup, notice) = Setup::open(store, overrides);
         Ok(Self::new(setup, notice, None))

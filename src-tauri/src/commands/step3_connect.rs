@@ -85,13 +85,10 @@ pub async fn verify_sso<R: Runtime>(
         }
     };
     let result = login::verify(&config, &secret, &browser, &progress, &cancel).await;
-    match &result {
-        Ok(v) => {
-            tracing::info!(issuer = %config.issuer, email = %v.email, "verification login succeeded")
-        }
-        Err(e) => {
-            tracing::info!(issuer = %config.issuer, kind = %e.kind, "verification login failed")
-        }
+    if let Err(e) = &result {
+        tracing::info!(issuer = %config.issuer, kind = %e.kind, "verification login failed");
+    } else {
+        tracing::info!(issuer = %config.issuer, "verification login succeeded");
     }
     state.setup().record_verification(&config.issuer, &result)?;
     result
