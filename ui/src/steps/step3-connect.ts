@@ -155,6 +155,7 @@ export function connectStep(ctx: Context): StepView {
       running = false;
       clear(progressBox);
       updateButtons();
+      resultBox.scrollIntoView({ block: "nearest" });
     }
   }
 
