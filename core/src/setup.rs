@@ -284,6 +284,8 @@ impl Setup {
         let outcome = match result {
             Ok(verified) => VerificationOutcome::Passed {
                 email: verified.email.clone(),
+                email_verified: verified.email_verified,
+                checks: verified.checks.clone(),
             },
             Err(err) => VerificationOutcome::Failed { kind: err.kind },
         };

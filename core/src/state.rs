@@ -41,7 +41,15 @@ pub const FORMAT_VERSION: u32 = 1;
 #[ts(export)]
 pub enum VerificationOutcome {
     /// JumpCloud signed the admin in; `email` is the address it returned.
-    Passed { email: String },
+    Passed {
+        email: String,
+        #[serde(default)]
+        #[ts(optional)]
+        email_verified: Option<bool>,
+        /// What the login proved, for the summary and the setup report.
+        #[serde(default)]
+        checks: Vec<crate::login::CheckResult>,
+    },
     /// The login failed with this kind of error.
     Failed { kind: ErrorKind },
 }
@@ -58,6 +66,21 @@ pub struct VerificationRecord {
     /// The Client ID the login used: a result only counts for that app.
     pub client_id: String,
     pub outcome: VerificationOutcome,
+}
+
+/// Where the hand-off to ConductorOne's signup stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct Registration {
+    /// When the admin opened ConductorOne's signup page from the assistant.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub signup_opened_at: Option<OffsetDateTime>,
+    /// When the instance's address first answered.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub instance_live_at: Option<OffsetDateTime>,
 }
 
 /// The non-secret progress. Fields missing from an older file take their
@@ -83,6 +106,14 @@ pub struct SavedState {
     pub invite_code_stored: bool,
     /// Whether the Client Secret is in the keychain.
     pub secret_stored: bool,
+    /// The hand-off to ConductorOne's signup (end of step 3).
+    pub registration: Registration,
+    /// Step 4's ticked sub-steps.
+    pub access_checklist: BTreeSet<crate::steps::step4_access::AccessItem>,
+    /// When the admin finished step 4 (the done screen shows from then on).
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub finished_at: Option<OffsetDateTime>,
     /// When the file was last written.
     #[serde(with = "time::serde::rfc3339")]
     #[ts(type = "string")]
@@ -103,6 +134,9 @@ impl Default for SavedState {
             verification: None,
             invite_code_stored: false,
             secret_stored: false,
+            registration: Registration::default(),
+            access_checklist: BTreeSet::new(),
+            finished_at: None,
             updated_at: OffsetDateTime::UNIX_EPOCH,
         }
     }
@@ -404,6 +438,8 @@ mod tests {
                 client_id: "0a1b2c3d-client".into(),
                 outcome: VerificationOutcome::Passed {
                     email: "admin@acme.example".into(),
+                    email_verified: Some(true),
+                    checks: Vec::new(),
                 },
             }),
             invite_code_stored: true,

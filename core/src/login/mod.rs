@@ -99,7 +99,7 @@ pub enum CheckId {
 }
 
 /// An entry in the "what was proven" list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct CheckResult {
     pub id: CheckId,
