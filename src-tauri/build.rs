@@ -3,6 +3,7 @@
 // capability file grants it (see capabilities/main.json).
 const COMMANDS: &[&str] = &[
     "app_info",
+    "progress",
     "keychain_status",
     "set_step",
     "start_over",

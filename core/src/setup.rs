@@ -23,6 +23,7 @@ use crate::steps::step1_instance::{
 };
 use crate::steps::step2_jumpcloud_app::{self, ChecklistItem, JumpcloudAppForm};
 use crate::steps::step3_connect::{validate_connect, ConnectInput};
+use crate::steps::step4_access::AccessItem;
 use crate::wizard::StepId;
 
 /// The live check of step 1's two plain fields, while the admin types.
@@ -298,6 +299,62 @@ impl Setup {
         self.save()
     }
 
+    /// True when the last verification login succeeded for the stored app.
+    pub fn verified(&self) -> bool {
+        matches!(
+            &self.state.verification,
+            Some(VerificationRecord { outcome: VerificationOutcome::Passed { .. }, client_id, .. })
+                if Some(client_id) == self.state.client_id.as_ref()
+        )
+    }
+
+    /// The admin opened ConductorOne's signup page. Only allowed once the
+    /// verification login proved the JumpCloud app works.
+    pub fn record_signup_opened(&mut self) -> Result<(), AppError> {
+        if !self.verified() {
+            return Err(AppError::new(
+                ErrorKind::InvalidInput,
+                "ConductorOne's signup is offered only after the test sign-in with JumpCloud worked.",
+                "Press \"Sign up with JumpCloud\" in step 3 first and fix anything it reports.",
+            )
+            .at_step(StepId::Connect));
+        }
+        if self.state.registration.signup_opened_at.is_none() {
+            self.state.registration.signup_opened_at = Some(OffsetDateTime::now_utc());
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    /// The instance's address answered: registration is done.
+    pub fn record_instance_live(&mut self) -> Result<(), AppError> {
+        if self.state.registration.instance_live_at.is_none() {
+            self.state.registration.instance_live_at = Some(OffsetDateTime::now_utc());
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    /// The instance's address, once step 1 is done.
+    pub fn instance_url(&self) -> Result<String, AppError> {
+        self.require_domain()?;
+        Ok(self.endpoints()?.instance_url(&self.state.domain))
+    }
+
+    pub fn set_access_checklist(&mut self, ticked: BTreeSet<AccessItem>) -> Result<(), AppError> {
+        self.state.access_checklist = ticked;
+        self.save()
+    }
+
+    /// Step 4 is done: the window shows the done screen from now on.
+    pub fn finish(&mut self) -> Result<(), AppError> {
+        if self.state.finished_at.is_none() {
+            self.state.finished_at = Some(OffsetDateTime::now_utc());
+            self.save()?;
+        }
+        Ok(())
+    }
+
     /// Deletes the stored secrets and the saved progress.
     pub fn start_over(&mut self, secrets: &dyn SecretStore) -> Result<StartOverReport, AppError> {
         let mut removed = 0;
@@ -377,6 +434,71 @@ mod tests {
             secrets,
         )
         .expect("valid");
+    }
+
+    #[test]
+    fn the_signup_hand_off_waits_for_a_passed_verification_and_is_remembered() {
+        let (mut s, dir) = setup();
+        let secrets = MemoryStore::new();
+        stored_setup(&mut s, &secrets);
+        let err = s.record_signup_opened().expect_err("not verified yet");
+        assert_eq!(err.step, Some(StepId::Connect));
+        let verified = Verified {
+            issuer: "https://oauth.id.jumpcloud.com/".into(),
+            subject: "sub".into(),
+            email: "admin@acme.example".into(),
+            email_verified: Some(true),
+            groups: vec![],
+            checks: vec![],
+        };
+        s.record_verification("https://oauth.id.jumpcloud.com/", &Ok(verified))
+            .expect("saved");
+        assert!(s.verified());
+        s.record_signup_opened().expect("allowed");
+        s.record_instance_live().expect("saved");
+        s.set_access_checklist([AccessItem::PickGroup].into())
+            .expect("saved");
+        s.finish().expect("saved");
+        let (resumed, _) = Setup::open(
+            StateStore::new(dir.path().join("cfg")),
+            Overrides::default(),
+        );
+        let r = resumed.state();
+        assert!(
+            r.registration.signup_opened_at.is_some() && r.registration.instance_live_at.is_some()
+        );
+        assert!(r.finished_at.is_some());
+        assert_eq!(r.access_checklist.len(), 1);
+        assert_eq!(
+            resumed.instance_url().expect("known"),
+            "https://acmeco.conductor.one/"
+        );
+    }
+
+    #[test]
+    fn new_credentials_need_a_new_verification() {
+        let (mut s, _dir) = setup();
+        let secrets = MemoryStore::new();
+        stored_setup(&mut s, &secrets);
+        let verified = Verified {
+            issuer: "i".into(),
+            subject: "s".into(),
+            email: "e@x".into(),
+            email_verified: None,
+            groups: vec![],
+            checks: vec![],
+        };
+        s.record_verification("i", &Ok(verified)).expect("saved");
+        assert!(s.verified());
+        s.save_credentials(
+            &ConnectInput {
+                client_id: "client-b".into(),
+                client_secret: Secret::from("secret-bbbbbbbbbbbbbbbb"),
+            },
+            &secrets,
+        )
+        .expect("valid");
+        assert!(!s.verified());
     }
 
     #[test]

@@ -13,5 +13,8 @@ export const freshProgress: SavedState = {
   verification: null,
   invite_code_stored: false,
   secret_stored: false,
+  registration: { signup_opened_at: null, instance_live_at: null },
+  access_checklist: [],
+  finished_at: null,
   updated_at: "1970-01-01T00:00:00Z",
 };

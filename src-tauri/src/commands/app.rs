@@ -27,6 +27,12 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
     })
 }
 
+/// The saved progress as it is now (after a command that changed it).
+#[tauri::command]
+pub fn progress(state: State<'_, AppState>) -> SavedState {
+    state.setup().state().clone()
+}
+
 /// Which keychain holds the secrets, e.g. "GNOME Keyring".
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]

@@ -135,12 +135,9 @@ export function connectStep(ctx: Context): StepView {
     updateButtons();
     try {
       const verified = await api.verifySso(stage);
-      ctx.progress.verification = { at: new Date().toISOString(), issuer: "", client_id: ctx.progress.client_id ?? "", outcome: { result: "passed", email: verified.email } };
       showVerified(verified);
     } catch (err) {
       const error = appError(err);
-      ctx.progress.verification = null;
-      if (error.kind === "secret_not_found") ctx.progress.secret_stored = false;
       const target = error.step;
       resultBox.replaceChildren(
         errorPanel(
@@ -152,6 +149,8 @@ export function connectStep(ctx: Context): StepView {
       );
       showStored(null);
     } finally {
+      // Rust recorded the outcome (and a secret found missing); take its word.
+      ctx.progress = await api.progress().catch(() => ctx.progress);
       running = false;
       clear(progressBox);
       updateButtons();
