@@ -3,7 +3,7 @@
 // It starts tauri-driver itself and stops it, and everything it spawned,
 // when the session ends, including when a test fails.
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
@@ -242,3 +242,27 @@ async function request(base, method, path, body) {
 }
 
 export const screenshotDir = join(repoRoot, "target", "e2e-screenshots");
+
+const axeSource = (() => {
+  try {
+    return readFileSync(join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");
+  } catch {
+    return null;
+  }
+})();
+
+/**
+ * Runs axe-core in the window against WCAG 2.1 A and AA and returns the
+ * violations (an empty list when the page passes).
+ */
+Session.prototype.axe = async function axe() {
+  if (!axeSource) throw new Error("axe-core is missing: run npm ci in tests/e2e");
+  const script = `${axeSource}
+    const done = arguments[arguments.length - 1];
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+      .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }))))
+      .catch((e) => done({ error: String(e) }));`;
+  const result = await this.cmd("POST", "/execute/async", { script, args: [] });
+  if (result && result.error) throw new Error(`axe-core failed: ${result.error}`);
+  return result;
+};

@@ -1,0 +1,62 @@
+// A crash in the middle of step 3 (SIGKILL, no chance to save on exit) loses
+// nothing: the relaunched assistant resumes at step 3 with the Client ID, and
+// the secret is still in the keychain.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { Session, appPath, makeHome, sleep } from "./webdriver.mjs";
+
+const CLIENT_ID = "kill-test-client";
+
+function appPids(home) {
+  // Only the assistant started for this home (tests run one at a time).
+  const out = execFileSync("pgrep", ["-f", appPath()], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  return out.filter((pid) => {
+    try {
+      return execFileSync("cat", [`/proc/${pid}/environ`], { encoding: "latin1" }).includes(`HOME=${home}`);
+    } catch {
+      return false;
+    }
+  });
+}
+
+test("SIGKILL during step 3, relaunch: resumes at step 3 with nothing lost", { timeout: 120000 }, async () => {
+  const home = makeHome("c1-setup-kill-");
+  let session = await Session.start({ env: home });
+  try {
+    await session.waitUntil("return document.getElementById('app').dataset.keychain === 'ready';", [], 15000, "the keychain check");
+    await session.type("#domain", "killco");
+    await session.type("#display_name", "Kill Co");
+    await session.type("#invite_code", "Kill-Invite-1");
+    await session.waitUntil("return !document.getElementById('continue').disabled;", [], 5000, "Continue enabled");
+    await session.click("#continue");
+    await session.waitFor(".form-item");
+    await session.click("#check-create_app");
+    await session.click("#continue");
+    await session.waitFor(".confirm .panel");
+    await session.click("#continue");
+    await session.type("#client_id", CLIENT_ID);
+    await session.type("#client_secret", "kill-test-secret-0123456789");
+    await session.click("#save-credentials");
+    await session.waitUntil("return document.getElementById('stored-status').textContent.startsWith('Client Secret stored');", [], 15000, "stored");
+
+    const pids = appPids(home.HOME);
+    assert.equal(pids.length, 1, `one assistant process for this test (${pids.join(", ")})`);
+    process.kill(Number(pids[0]), "SIGKILL");
+    await sleep(500);
+    await session.stop();
+
+    session = await Session.start({ env: home });
+    await session.waitUntil("return document.getElementById('app').dataset.keychain === 'ready';", [], 15000, "the keychain check");
+    assert.equal(await session.text("#step-heading"), "Connect JumpCloud to ConductorOne");
+    assert.equal(await session.execute("return document.getElementById('client_id').value;"), CLIENT_ID);
+    assert.match(await session.text("#stored-status"), /Client Secret stored in/);
+    assert.equal(await session.execute("return document.getElementById('verify').disabled;"), false);
+    await session.click("#back");
+    await session.waitFor(".form-item");
+    assert.equal(await session.execute("return document.getElementById('check-create_app').checked;"), true);
+  } finally {
+    await session.stop();
+    home.remove();
+  }
+});
