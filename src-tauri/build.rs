@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "progress",
+    "bench_ready",
     "keychain_status",
     "set_step",
     "start_over",

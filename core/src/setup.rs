@@ -63,7 +63,7 @@ impl Setup {
     pub fn open(store: StateStore, overrides: Overrides) -> (Self, Option<String>) {
         let (state, notice) = match store.load() {
             LoadOutcome::Fresh => (SavedState::new(), None),
-            LoadOutcome::Resumed { state } => (state, None),
+            LoadOutcome::Resumed { state } => (*state, None),
             LoadOutcome::Reset { reason, .. } => (SavedState::new(), Some(reason)),
         };
         (

@@ -160,7 +160,7 @@ pub enum LoadOutcome {
     /// No saved progress: start at step 1.
     Fresh,
     /// Saved progress to resume from.
-    Resumed { state: SavedState },
+    Resumed { state: Box<SavedState> },
     /// The file could not be used; the assistant starts fresh.
     Reset {
         /// Where the old file was kept, if moving it aside worked.
@@ -219,7 +219,11 @@ impl StateStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return LoadOutcome::Fresh,
             Err(e) => Unusable::Unreadable(e),
             Ok(bytes) => match parse(&bytes) {
-                Ok(state) => return LoadOutcome::Resumed { state },
+                Ok(state) => {
+                    return LoadOutcome::Resumed {
+                        state: Box::new(state),
+                    }
+                }
                 Err(problem) => problem,
             },
         };

@@ -133,6 +133,9 @@ pub struct AppInfo {
     pub sandbox: bool,
     /// Saved progress to resume from (a fresh state on first launch).
     pub progress: crate::state::SavedState,
+    /// True when started for the benchmark (`C1_SETUP_BENCH`): the window
+    /// reports when step 1 is interactive.
+    pub benchmark: bool,
     /// One sentence to show once, e.g. that a damaged state file was set aside.
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -48,7 +48,7 @@ fn files_in(dir: &Path) -> Vec<String> {
 
 fn resumed(store: &StateStore) -> SavedState {
     match store.load() {
-        LoadOutcome::Resumed { state } => state,
+        LoadOutcome::Resumed { state } => *state,
         other => panic!("expected saved progress, got {other:?}"),
     }
 }
@@ -346,7 +346,10 @@ fn load_outcomes_serialise_for_the_window() {
         json,
         serde_json::json!({"outcome": "reset", "reason": "Because."})
     );
-    let json = serde_json::to_value(LoadOutcome::Resumed { state: sample() }).expect("JSON");
+    let json = serde_json::to_value(LoadOutcome::Resumed {
+        state: Box::new(sample()),
+    })
+    .expect("JSON");
     assert_eq!(json["outcome"], "resumed");
     assert_eq!(json["state"]["domain"], "acmeco");
 }

@@ -89,7 +89,7 @@ fn a_full_pass_saves_and_resumes_without_any_secret_on_disk() {
         panic!("expected saved progress");
     };
     assert_eq!(
-        resumed,
+        *resumed,
         SavedState {
             updated_at: resumed.updated_at,
             ..state

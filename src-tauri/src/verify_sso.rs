@@ -473,12 +473,12 @@ mod tests {
 
     fn saved(domain: &str, client_id: Option<&str>) -> LoadOutcome {
         LoadOutcome::Resumed {
-            state: SavedState {
+            state: Box::new(SavedState {
                 domain: domain.to_owned(),
                 client_id: client_id.map(str::to_owned),
                 secret_stored: true,
                 ..SavedState::new()
-            },
+            }),
         }
     }
 

@@ -57,6 +57,7 @@ export async function call<T>(command: string, args?: Record<string, unknown>): 
 
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
+  benchReady: () => call<null>("bench_ready"),
   progress: () => call<SavedState>("progress"),
   keychainStatus: () => call<KeychainStatus>("keychain_status"),
   setStep: (step: StepId) => call<null>("set_step", { step }),

@@ -14,6 +14,7 @@ function fakeView(id: StepId): StepView {
 const info: AppInfo = {
   version: "0.1.0",
   sandbox: false,
+  benchmark: false,
   progress: freshProgress,
   steps: [
     { id: "instance", number: 1, title: "Create your ConductorOne instance", summary: "s1" },

@@ -23,8 +23,23 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
         steps: steps(),
         sandbox: setup.endpoints()?.sandbox(),
         progress: setup.state().clone(),
+        benchmark: benchmark_mode(),
         notice: state.take_notice(),
     })
+}
+
+fn benchmark_mode() -> bool {
+    std::env::var_os("C1_SETUP_BENCH").is_some()
+}
+
+/// Benchmark mode only: the window's first step is interactive. Prints the
+/// marker the benchmark waits for (the bare baseline app prints the same).
+#[tauri::command]
+#[allow(clippy::print_stdout)] // the marker is read from stdout
+pub fn bench_ready() {
+    if benchmark_mode() {
+        println!("bench: ready");
+    }
 }
 
 /// The saved progress as it is now (after a command that changed it).

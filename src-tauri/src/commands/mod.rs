@@ -15,6 +15,7 @@ macro_rules! all_commands {
         tauri::generate_handler![
             $crate::commands::app::app_info,
             $crate::commands::app::progress,
+            $crate::commands::app::bench_ready,
             $crate::commands::app::keychain_status,
             $crate::commands::app::set_step,
             $crate::commands::app::start_over,

@@ -16,6 +16,11 @@ sandbox: boolean,
  */
 progress: SavedState, 
 /**
+ * True when started for the benchmark (`C1_SETUP_BENCH`): the window
+ * reports when step 1 is interactive.
+ */
+benchmark: boolean, 
+/**
  * One sentence to show once, e.g. that a damaged state file was set aside.
  */
 notice?: string, };
