@@ -37,11 +37,11 @@ export function isDnsLabel(text) {
 /** A sandbox invite code: `SBX-` and 12 characters of mixed case. */
 export function generateInviteCode() {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789';
-  const bytes = randomToken(24);
   let code = '';
-  for (const ch of bytes) {
-    if (code.length === 12) break;
-    if (alphabet.includes(ch)) code += ch;
+  while (code.length < 12) {
+    for (const ch of randomToken(24)) {
+      if (code.length < 12 && alphabet.includes(ch)) code += ch;
+    }
   }
   // Make sure at least one lower-case letter is there, so case matters.
   if (!/[a-z]/.test(code)) code = `${code.slice(0, 11)}k`;

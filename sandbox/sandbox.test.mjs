@@ -349,6 +349,38 @@ describe('the running sandbox', () => {
     assert.match(shown.text, /Application Saved/);
   });
 
+  test('the headless browser also takes C1_TEST_BROWSER_FIELDS as inline JSON, and ends on the refusal page', () => {
+    const log = join(dir, 'browser-inline.log');
+    const env = {
+      ...process.env,
+      C1_TEST_BROWSER_DETACHED: '1',
+      C1_TEST_BROWSER_LOG: log,
+      C1_TEST_BROWSER_FIELDS: JSON.stringify({
+        domain: 'inlineco', display_name: 'Inline Co', invite_code: 'SBX-wrong', client_id: saved.clientId, client_secret: saved.clientSecret,
+      }),
+    };
+    const run = spawnSync(process.execPath, [BROWSER, `${info.accounts_base}accounts/signup`], { env, timeout: 30_000 });
+    assert.equal(run.status, 0, String(run.stderr));
+    const finished = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'finished');
+    assert.equal(finished.status, 403);
+    assert.match(finished.text, /invite code is not valid/);
+  });
+
+  test('what the admin typed is escaped on the error page', async () => {
+    const response = await fetch(`${info.accounts_base}accounts/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        domain: '<script>alert(1)</script>', display_name: 'X', invite_code: info.invite_code, client_id: 'a', client_secret: 'b',
+      }).toString(),
+    });
+    assert.equal(response.status, 400);
+    const html = await response.text();
+    assert.ok(!html.includes('<script>'));
+    assert.ok(html.includes('&#60;script&#62;alert(1)&#60;/script&#62;'));
+    assert.match(response.headers.get('content-security-policy'), /default-src 'none'/);
+  });
+
   test('the stand-ins answer on 127.0.0.1 only', async () => {
     for (const base of [info.issuer, info.accounts_base]) {
       const { port } = new URL(base);
