@@ -1,4 +1,4 @@
-// Helpers for tests: drive the sandbox's stand-ins headlessly, the way an
+// Test functions that drive the sandbox's stand-ins headlessly, the way an
 // admin's browser would.
 //
 //   readApplicationSaved(adminConsoleUrl) -> {clientId, clientSecret}
