@@ -23,6 +23,12 @@
 //                            provider answers access_denied
 //   C1_TEST_BROWSER_IGNORE   "1": record the URL but never load it (an admin
 //                            who walked away), for timeout and cancel tests
+//   C1_TEST_BROWSER_FIELDS   values to type into forms by field name: a JSON
+//                            object ({"domain":"acmeco",...}) or the path of a
+//                            file holding one, read when the page is filled
+//                            in (e.g. the sandbox's ConductorOne signup form);
+//                            named fields take these values before any other
+//                            rule, other fields are filled in as usual
 //   C1_TEST_BROWSER_LOG      a file; one JSON object per line is appended:
 //     {"event":"opened","url":...,"follow":true|false}   the URL it was given
 //     {"event":"request","method":...,"url":...,"status":N}   every request
@@ -31,7 +37,7 @@
 //     {"event":"error","url":...,"message":...}          a request failed
 
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const CHILD_ENV = 'C1_TEST_BROWSER_DETACHED';
@@ -43,6 +49,7 @@ const login = env.C1_TEST_BROWSER_LOGIN || 'admin';
 const decline = env.C1_TEST_BROWSER_DECLINE === '1';
 const ignore = env.C1_TEST_BROWSER_IGNORE === '1';
 const logFile = env.C1_TEST_BROWSER_LOG || '';
+const fieldsSetting = (env.C1_TEST_BROWSER_FIELDS || '').trim();
 
 function log(entry) {
   if (!logFile) return;
@@ -118,12 +125,26 @@ function isDeclineButton(button) {
   return /^(deny|decline|abort|cancel|reject)$/i.test(button.value ?? '');
 }
 
+// The C1_TEST_BROWSER_FIELDS values: inline JSON or a file of JSON.
+function presetFields() {
+  if (!fieldsSetting) return {};
+  const text = fieldsSetting.startsWith('{') ? fieldsSetting : readFileSync(fieldsSetting, 'utf8');
+  const value = JSON.parse(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error('C1_TEST_BROWSER_FIELDS must hold a JSON object');
+  }
+  return value;
+}
+
 // Fills in a sign-in or consent form. Returns null when the admin declines
 // and the page has no decline button (the caller then looks for a cancel link).
 function fillForm(form) {
   const data = new URLSearchParams();
+  const preset = presetFields();
   for (const field of form.fields) {
-    if (field.name === 'login' || field.type === 'email') {
+    if (Object.hasOwn(preset, field.name)) {
+      data.append(field.name, String(preset[field.name]));
+    } else if (field.name === 'login' || field.type === 'email') {
       data.append(field.name, login);
     } else if (field.type === 'password') {
       data.append(field.name, field.value || 'password');
