@@ -7,9 +7,11 @@
 //! this crate, so it is tested without WebKit.
 
 pub mod browser;
+pub mod clipboard_guard;
 pub mod endpoints;
 pub mod error;
 pub mod keychain;
+pub mod liveness;
 pub mod login;
 pub mod paths;
 pub mod secret;

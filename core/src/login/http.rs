@@ -143,7 +143,7 @@ async fn read_capped(mut response: Response) -> Result<Answer, FetchError> {
 
 /// A reqwest error with its causes, without the URL's query (which may hold
 /// a code) and without credentials (reqwest never puts form bodies in errors).
-fn describe(err: &reqwest::Error) -> String {
+pub(crate) fn describe(err: &reqwest::Error) -> String {
     let kind = if err.is_timeout() {
         "timed out"
     } else if err.is_connect() {

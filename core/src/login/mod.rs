@@ -23,7 +23,7 @@ mod cancel;
 pub mod diagnosis;
 pub mod discovery;
 mod flow;
-mod http;
+pub(crate) mod http;
 pub mod id_token;
 pub mod listener;
 pub mod pages;

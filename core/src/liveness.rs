@@ -1,0 +1,581 @@
+//! Confirms that the new ConductorOne instance is live.
+//!
+//! ConductorOne creates the instance on its own signup page, so the assistant
+//! cannot know when that is done: it asks the instance's address
+//! (`https://<domain>.conductor.one/`) with a growing pause between checks
+//! until it answers. Any 2xx or 3xx answer counts: redirects are never
+//! followed, and a redirect to the instance's login page means the instance
+//! exists. A 404 (or any other error status) means "not yet"; network
+//! problems (offline, a name that cannot be looked up, a certificate problem,
+//! a check that took too long) are reported calmly and the checks go on until
+//! the instance answers or the admin stops waiting.
+//!
+//! The request goes through the same client as the verification login: plain
+//! `http` only for loopback addresses, the proxy from the environment
+//! (`HTTPS_PROXY`, `NO_PROXY`), never a redirect.
+
+use std::io;
+use std::time::Duration;
+
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::endpoints::{check_transport, OverrideError};
+use crate::error::{AppError, ErrorKind};
+use crate::login::http::{describe, Http};
+use crate::login::CancelToken;
+use crate::wizard::StepId;
+
+/// How often and how patiently the instance is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LivenessConfig {
+    /// The pause after the first check.
+    pub first_delay: Duration,
+    /// The longest pause between two checks.
+    pub max_delay: Duration,
+    /// How long one check may take before it counts as "no answer".
+    pub request_timeout: Duration,
+}
+
+impl Default for LivenessConfig {
+    /// 2 s after the first check, doubling up to 30 s; 10 s per check.
+    fn default() -> Self {
+        Self {
+            first_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The pause after check number `attempt` (1 for the first check; 0 is read
+/// as 1): `first_delay` doubled for each check before, never more than
+/// `max_delay`. If `max_delay` is below `first_delay`, every pause is
+/// `first_delay`. Never overflows, however large `attempt` is.
+pub fn next_delay(attempt: u32, config: &LivenessConfig) -> Duration {
+    let cap = config.max_delay.max(config.first_delay);
+    let doublings = attempt.saturating_sub(1);
+    2u32.checked_pow(doublings)
+        .and_then(|factor| config.first_delay.checked_mul(factor))
+        .map_or(cap, |delay| delay.min(cap))
+}
+
+/// What one check of the instance's address found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ProbeOutcome {
+    /// A 2xx or 3xx answer: the instance exists.
+    Live { status: u16 },
+    /// An answer, but a 404 or another error status: not created yet.
+    NotYet { status: u16 },
+    /// The connection was refused or the network is unreachable.
+    Offline,
+    /// The name could not be looked up.
+    Dns,
+    /// The secure connection failed (usually a certificate problem).
+    Tls,
+    /// No answer within the request timeout.
+    Timeout,
+    /// Something else; `detail` is technical, for support.
+    Other { detail: String },
+}
+
+impl ProbeOutcome {
+    /// The outcome for an HTTP status code.
+    pub fn from_status(status: u16) -> Self {
+        if (200..400).contains(&status) {
+            Self::Live { status }
+        } else {
+            Self::NotYet { status }
+        }
+    }
+
+    pub fn is_live(&self) -> bool {
+        matches!(self, Self::Live { .. })
+    }
+}
+
+/// One check's result, sent to the window while the assistant waits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct LivenessUpdate {
+    /// The check's number, from 1.
+    pub attempt: u32,
+    /// When this wait started (RFC 3339, UTC).
+    pub since: String,
+    pub outcome: ProbeOutcome,
+    /// One calm sentence for the admin.
+    pub message: String,
+    /// Seconds until the next check (rounded up); 0 once the instance is live.
+    pub next_check_in_secs: u32,
+}
+
+/// The instance answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct LiveInstance {
+    /// The address that answered.
+    pub url: String,
+    /// The HTTP status it answered with (2xx or 3xx).
+    pub status: u16,
+    /// When it answered (RFC 3339, UTC).
+    pub at: String,
+}
+
+/// Checks `url` until it answers with a 2xx or 3xx status, calling
+/// `on_update` after every check (the last one included).
+///
+/// Returns [`ErrorKind::Cancelled`] as soon as `cancel` is raised (the
+/// admin's "Stop waiting"), and [`ErrorKind::UrlNotAllowed`] at once for an
+/// address that is not https (plain http is allowed for loopback only).
+/// Network problems never end the wait; they are reported in the updates.
+pub async fn wait_until_live(
+    url: &str,
+    config: &LivenessConfig,
+    on_update: &(dyn Fn(LivenessUpdate) + Send + Sync),
+    cancel: &CancelToken,
+) -> Result<LiveInstance, AppError> {
+    let http = Http::new().map_err(|why| {
+        AppError::internal("The assistant could not start its network connection.").with_detail(why)
+    })?;
+    // Refuse a disallowed address before the first check, not in a loop.
+    let parsed = check_transport("instance_url", url).map_err(|e| not_allowed(url, &e))?;
+    let host = parsed.host_str().unwrap_or(url).to_owned();
+    let since = rfc3339(OffsetDateTime::now_utc());
+    tracing::info!(%url, "waiting for the ConductorOne instance to answer");
+
+    let mut attempt: u32 = 0;
+    loop {
+        if cancel.is_cancelled() {
+            return Err(stopped_waiting());
+        }
+        attempt = attempt.saturating_add(1);
+        let outcome = tokio::select! {
+            outcome = probe(&http, url, config.request_timeout) => outcome,
+            () = cancel.cancelled() => return Err(stopped_waiting()),
+        };
+        let message = message_for(&outcome, &host, config.request_timeout);
+        tracing::debug!(attempt, ?outcome, "instance check");
+        if let ProbeOutcome::Live { status } = outcome {
+            on_update(LivenessUpdate {
+                attempt,
+                since: since.clone(),
+                outcome,
+                message,
+                next_check_in_secs: 0,
+            });
+            let at = rfc3339(OffsetDateTime::now_utc());
+            tracing::info!(%url, status, attempt, "the ConductorOne instance answered");
+            return Ok(LiveInstance {
+                url: url.to_owned(),
+                status,
+                at,
+            });
+        }
+        let delay = next_delay(attempt, config);
+        on_update(LivenessUpdate {
+            attempt,
+            since: since.clone(),
+            outcome,
+            message,
+            next_check_in_secs: whole_seconds_up(delay),
+        });
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = cancel.cancelled() => return Err(stopped_waiting()),
+        }
+    }
+}
+
+/// One check: a GET whose answer's status is all that matters.
+async fn probe(http: &Http, url: &str, timeout: Duration) -> ProbeOutcome {
+    let request = match http.get("instance_url", url) {
+        Ok(request) => request.timeout(timeout),
+        // Checked before the loop; kept for completeness.
+        Err(e) => {
+            return ProbeOutcome::Other {
+                detail: e.to_string(),
+            }
+        }
+    };
+    match request.send().await {
+        // The body is not read: the status says everything.
+        Ok(response) => ProbeOutcome::from_status(response.status().as_u16()),
+        Err(e) => classify(&e),
+    }
+}
+
+/// Sorts a failed request into the outcomes the admin is told about.
+fn classify(err: &reqwest::Error) -> ProbeOutcome {
+    let mut causes = Vec::new();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        causes.push(Cause {
+            io_kind: cause.downcast_ref::<io::Error>().map(io::Error::kind),
+            text: cause.to_string(),
+        });
+        source = cause.source();
+    }
+    classify_causes(err.is_timeout(), &causes, || describe(err))
+}
+
+/// One link of an error's chain of causes.
+#[derive(Debug)]
+struct Cause {
+    io_kind: Option<io::ErrorKind>,
+    text: String,
+}
+
+/// The classification itself, on the chain's kinds and texts, so it can be
+/// tested with the wordings each platform uses.
+fn classify_causes(
+    timed_out: bool,
+    causes: &[Cause],
+    detail: impl FnOnce() -> String,
+) -> ProbeOutcome {
+    let text = causes
+        .iter()
+        .map(|c| c.text.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(": ");
+    let mentions = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
+    let io_kind_is = |kinds: &[io::ErrorKind]| {
+        causes
+            .iter()
+            .filter_map(|c| c.io_kind)
+            .any(|k| kinds.contains(&k))
+    };
+
+    if timed_out || io_kind_is(&[io::ErrorKind::TimedOut]) {
+        return ProbeOutcome::Timeout;
+    }
+    if mentions(&[
+        "dns error",
+        "failed to lookup address",
+        "name or service not known",
+        "nodename nor servname",
+        "no such host",
+        "temporary failure in name resolution",
+        "name resolution",
+    ]) {
+        return ProbeOutcome::Dns;
+    }
+    if mentions(&[
+        "certificate",
+        "invalid peer",
+        "tls",
+        "handshake",
+        "received corrupt message",
+        "peer is incompatible",
+        "received fatal alert",
+    ]) {
+        return ProbeOutcome::Tls;
+    }
+    if io_kind_is(&[
+        io::ErrorKind::ConnectionRefused,
+        io::ErrorKind::NetworkUnreachable,
+        io::ErrorKind::HostUnreachable,
+        io::ErrorKind::NetworkDown,
+        io::ErrorKind::AddrNotAvailable,
+    ]) || mentions(&[
+        "connection refused",
+        "network is unreachable",
+        "no route to host",
+        "actively refused",
+        "network is down",
+    ]) {
+        return ProbeOutcome::Offline;
+    }
+    ProbeOutcome::Other { detail: detail() }
+}
+
+/// The sentence shown for an outcome.
+fn message_for(outcome: &ProbeOutcome, host: &str, timeout: Duration) -> String {
+    const KEEPS_CHECKING: &str = "the assistant keeps checking.";
+    match outcome {
+        ProbeOutcome::Live { .. } => {
+            format!("Your ConductorOne instance at {host} answered: it is live.")
+        }
+        ProbeOutcome::NotYet { status: 404 } => format!(
+            "Not created yet: ConductorOne answers 404 for this address. Finish the signup in your browser; {KEEPS_CHECKING}"
+        ),
+        ProbeOutcome::NotYet { status } if *status >= 500 => format!(
+            "ConductorOne answers {status} for this address, a passing problem on its side; {KEEPS_CHECKING}"
+        ),
+        ProbeOutcome::NotYet { status } => format!(
+            "Not ready yet: ConductorOne answers {status} for this address. Finish the signup in your browser; {KEEPS_CHECKING}"
+        ),
+        ProbeOutcome::Offline => format!(
+            "This computer seems to be offline: {host} could not be reached; {KEEPS_CHECKING}"
+        ),
+        ProbeOutcome::Dns => format!(
+            "The name {host} could not be looked up. This computer may be offline, or its network cannot look up names right now; {KEEPS_CHECKING}"
+        ),
+        ProbeOutcome::Tls => format!(
+            "The secure connection to {host} failed, usually because of a certificate problem. A company proxy or antivirus that inspects secure traffic can cause this; {KEEPS_CHECKING}"
+        ),
+        ProbeOutcome::Timeout => format!(
+            "{host} did not answer within {} seconds; {KEEPS_CHECKING}",
+            whole_seconds_up(timeout)
+        ),
+        ProbeOutcome::Other { .. } => {
+            format!("The check of {host} did not get an answer; {KEEPS_CHECKING}")
+        }
+    }
+}
+
+/// The admin stopped waiting.
+fn stopped_waiting() -> AppError {
+    AppError::new(
+        ErrorKind::Cancelled,
+        "You stopped waiting for your ConductorOne instance. You can come back later: the assistant remembers where you are and resumes waiting.",
+        "When the signup in your browser is finished, return to step 3 and the assistant checks the instance's address again.",
+    )
+    .at_step(StepId::Connect)
+}
+
+fn not_allowed(url: &str, err: &OverrideError) -> AppError {
+    AppError::new(
+        ErrorKind::UrlNotAllowed,
+        format!("The assistant will not check {url}: it only uses secure (https) addresses."),
+        "Check the domain in step 1. If you use a test setup, its instance address must be https, or http on 127.0.0.1.",
+    )
+    .at_step(StepId::Instance)
+    .with_detail(err.to_string())
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339)
+        .unwrap_or_else(|_| at.unix_timestamp().to_string())
+}
+
+/// Whole seconds, rounded up, so a short pause never reads as "0 seconds".
+fn whole_seconds_up(delay: Duration) -> u32 {
+    let secs = delay
+        .as_secs()
+        .saturating_add(u64::from(delay.subsec_nanos() > 0));
+    u32::try_from(secs).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(first_ms: u64, max_ms: u64) -> LivenessConfig {
+        LivenessConfig {
+            first_delay: Duration::from_millis(first_ms),
+            max_delay: Duration::from_millis(max_ms),
+            request_timeout: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn the_default_backoff_doubles_from_two_to_thirty_seconds() {
+        let c = LivenessConfig::default();
+        let secs: Vec<u64> = (1..=7).map(|n| next_delay(n, &c).as_secs()).collect();
+        assert_eq!(secs, [2, 4, 8, 16, 30, 30, 30]);
+        assert_eq!(next_delay(0, &c), c.first_delay);
+        assert_eq!(c.request_timeout, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn backoff_stays_within_bounds_and_never_shrinks() {
+        let configs = [
+            LivenessConfig::default(),
+            config(1, 1),
+            config(7, 1000),
+            config(250, 30_000),
+            LivenessConfig {
+                first_delay: Duration::from_secs(u64::MAX / 4),
+                max_delay: Duration::MAX,
+                request_timeout: Duration::from_secs(1),
+            },
+        ];
+        let attempts = (0..200).chain([1_000, 65_535, u32::MAX / 2, u32::MAX - 1, u32::MAX]);
+        for c in configs {
+            let mut previous = Duration::ZERO;
+            for attempt in attempts.clone() {
+                let delay = next_delay(attempt, &c);
+                assert!(delay >= c.first_delay, "{attempt}: {delay:?} < {c:?}");
+                assert!(delay <= c.max_delay, "{attempt}: {delay:?} > {c:?}");
+                assert!(delay >= previous, "{attempt}: shrank to {delay:?}");
+                previous = delay;
+            }
+            assert_eq!(next_delay(u32::MAX, &c), c.max_delay);
+        }
+    }
+
+    #[test]
+    fn a_cap_below_the_first_delay_keeps_the_first_delay() {
+        let c = config(5_000, 1_000);
+        for attempt in [0, 1, 2, 50, u32::MAX] {
+            assert_eq!(next_delay(attempt, &c), Duration::from_secs(5));
+        }
+    }
+
+    #[test]
+    fn statuses_are_live_or_not_yet() {
+        for live in [200, 204, 301, 302, 303, 307, 308, 399] {
+            assert_eq!(
+                ProbeOutcome::from_status(live),
+                ProbeOutcome::Live { status: live }
+            );
+        }
+        for not_yet in [100, 400, 401, 403, 404, 410, 429, 500, 502, 503] {
+            assert_eq!(
+                ProbeOutcome::from_status(not_yet),
+                ProbeOutcome::NotYet { status: not_yet }
+            );
+        }
+    }
+
+    fn cause(io_kind: Option<io::ErrorKind>, text: &str) -> Cause {
+        Cause {
+            io_kind,
+            text: text.to_owned(),
+        }
+    }
+
+    fn classify_texts(timed_out: bool, causes: &[Cause]) -> ProbeOutcome {
+        classify_causes(timed_out, causes, || "detail".to_owned())
+    }
+
+    #[test]
+    fn network_failures_are_sorted_as_each_platform_words_them() {
+        use io::ErrorKind as K;
+        let cases = [
+            (
+                vec![
+                    cause(None, "client error (Connect)"),
+                    cause(Some(K::ConnectionRefused), "Connection refused (os error 111)"),
+                ],
+                ProbeOutcome::Offline,
+            ),
+            (
+                vec![cause(
+                    Some(K::ConnectionRefused),
+                    "No connection could be made because the target machine actively refused it. (os error 10061)",
+                )],
+                ProbeOutcome::Offline,
+            ),
+            (
+                vec![cause(
+                    Some(K::NetworkUnreachable),
+                    "Network is unreachable (os error 101)",
+                )],
+                ProbeOutcome::Offline,
+            ),
+            (
+                vec![cause(None, "tcp connect error: No route to host")],
+                ProbeOutcome::Offline,
+            ),
+            (
+                vec![
+                    cause(None, "dns error"),
+                    cause(
+                        Some(K::Other),
+                        "failed to lookup address information: Name or service not known",
+                    ),
+                ],
+                ProbeOutcome::Dns,
+            ),
+            (
+                vec![cause(
+                    None,
+                    "failed to lookup address information: nodename nor servname provided, or not known",
+                )],
+                ProbeOutcome::Dns,
+            ),
+            (
+                vec![cause(
+                    None,
+                    "failed to lookup address information: No such host is known. (os error 11001)",
+                )],
+                ProbeOutcome::Dns,
+            ),
+            (
+                vec![cause(
+                    Some(K::InvalidData),
+                    "invalid peer certificate: UnknownIssuer",
+                )],
+                ProbeOutcome::Tls,
+            ),
+            (
+                vec![cause(
+                    Some(K::InvalidData),
+                    "received corrupt message of type InvalidContentType",
+                )],
+                ProbeOutcome::Tls,
+            ),
+            (
+                vec![cause(Some(K::TimedOut), "connection timed out")],
+                ProbeOutcome::Timeout,
+            ),
+            (
+                vec![cause(None, "connection closed before message completed")],
+                ProbeOutcome::Other {
+                    detail: "detail".into(),
+                },
+            ),
+        ];
+        for (causes, expected) in cases {
+            assert_eq!(classify_texts(false, &causes), expected, "{causes:?}");
+        }
+        assert_eq!(classify_texts(true, &[]), ProbeOutcome::Timeout);
+    }
+
+    #[test]
+    fn every_message_is_calm_and_says_the_checks_go_on() {
+        let outcomes = [
+            ProbeOutcome::NotYet { status: 404 },
+            ProbeOutcome::NotYet { status: 403 },
+            ProbeOutcome::NotYet { status: 503 },
+            ProbeOutcome::Offline,
+            ProbeOutcome::Dns,
+            ProbeOutcome::Tls,
+            ProbeOutcome::Timeout,
+            ProbeOutcome::Other { detail: "x".into() },
+        ];
+        for outcome in outcomes {
+            let text = message_for(&outcome, "acmeco.conductor.one", Duration::from_secs(10));
+            assert!(text.ends_with("the assistant keeps checking."), "{text}");
+            assert!(!text.contains("error"), "{text}");
+        }
+        assert_eq!(
+            message_for(
+                &ProbeOutcome::NotYet { status: 404 },
+                "acmeco.conductor.one",
+                Duration::from_secs(10)
+            ),
+            "Not created yet: ConductorOne answers 404 for this address. Finish the signup in your browser; the assistant keeps checking."
+        );
+        assert!(message_for(&ProbeOutcome::Offline, "h", Duration::ZERO)
+            .starts_with("This computer seems to be offline"));
+        assert!(
+            message_for(&ProbeOutcome::Timeout, "h", Duration::from_millis(1500))
+                .contains("within 2 seconds")
+        );
+    }
+
+    #[test]
+    fn outcomes_serialise_with_a_snake_case_tag() {
+        let json = serde_json::to_value(ProbeOutcome::NotYet { status: 404 }).expect("json");
+        assert_eq!(json, serde_json::json!({"kind": "not_yet", "status": 404}));
+        let json = serde_json::to_value(ProbeOutcome::Offline).expect("json");
+        assert_eq!(json, serde_json::json!({"kind": "offline"}));
+        let json = serde_json::to_value(ProbeOutcome::Other { detail: "d".into() }).expect("json");
+        assert_eq!(json, serde_json::json!({"kind": "other", "detail": "d"}));
+    }
+
+    #[test]
+    fn seconds_round_up() {
+        assert_eq!(whole_seconds_up(Duration::ZERO), 0);
+        assert_eq!(whole_seconds_up(Duration::from_millis(1)), 1);
+        assert_eq!(whole_seconds_up(Duration::from_secs(2)), 2);
+        assert_eq!(whole_seconds_up(Duration::from_millis(2001)), 3);
+        assert_eq!(whole_seconds_up(Duration::MAX), u32::MAX);
+    }
+}
