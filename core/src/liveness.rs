@@ -125,6 +125,14 @@ pub struct LiveInstance {
     pub at: String,
 }
 
+impl LiveInstance {
+    /// [`Self::at`] as a time, for the state file's
+    /// `registration.instance_live_at`.
+    pub fn answered_at(&self) -> Option<OffsetDateTime> {
+        OffsetDateTime::parse(&self.at, &Rfc3339).ok()
+    }
+}
+
 /// Checks `url` until it answers with a 2xx or 3xx status, calling
 /// `on_update` after every check (the last one included).
 ///

@@ -233,6 +233,8 @@ async fn refused_then_404_twice_then_200_is_live_on_the_fourth_check() {
     assert_eq!(live.url, url);
     assert_eq!(live.status, 200);
     parses_as_rfc3339(&live.at);
+    let answered = live.answered_at().expect("a time");
+    assert!(answered <= time::OffsetDateTime::now_utc());
 
     let updates = updates.lock().expect("lock").clone();
     let outcomes: Vec<_> = updates.iter().map(|u| u.outcome.clone()).collect();
@@ -453,4 +455,19 @@ async fn an_already_cancelled_wait_checks_nothing() {
     assert_eq!(err.kind, ErrorKind::Cancelled);
     assert!(updates.lock().expect("lock").is_empty());
     assert_eq!(seen.accepted(), 0);
+}
+
+#[test]
+fn the_wait_can_run_on_another_task() {
+    fn assert_send<T: Send>(_: &T) {}
+    let on_update = |_: LivenessUpdate| {};
+    let cancel = CancelToken::new();
+    let config = LivenessConfig::default();
+    let future = wait_until_live(
+        "https://acmeco.conductor.one/",
+        &config,
+        &on_update,
+        &cancel,
+    );
+    assert_send(&future);
 }
