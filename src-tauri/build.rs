@@ -21,6 +21,14 @@ const COMMANDS: &[&str] = &[
     "save_credentials",
     "verify_sso",
     "cancel_verification",
+    "open_signup",
+    "copy_secret",
+    "wait_for_instance",
+    "stop_waiting",
+    "access_form",
+    "set_access_checklist",
+    "finish_setup",
+    "export_report",
 ];
 
 fn main() {

@@ -49,6 +49,15 @@ pub struct StartOverReport {
     pub store_name: String,
 }
 
+/// The two secrets the paste helper can copy for ConductorOne's signup form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StoredSecret {
+    InviteCode,
+    ClientSecret,
+}
+
 /// The wizard's data and where it is kept.
 #[derive(Debug)]
 pub struct Setup {
@@ -273,6 +282,28 @@ impl Setup {
         }
     }
 
+    /// A stored secret, for the paste helper of ConductorOne's signup.
+    pub fn stored_secret(
+        &mut self,
+        which: StoredSecret,
+        secrets: &dyn SecretStore,
+    ) -> Result<Secret, AppError> {
+        match which {
+            StoredSecret::ClientSecret => self.client_secret(secrets),
+            StoredSecret::InviteCode => {
+                self.require_domain()?;
+                let found = secrets.get(&SecretKey::invite_code(&self.state.domain));
+                if matches!(&found, Err(e) if e.kind == ErrorKind::SecretNotFound)
+                    && self.state.invite_code_stored
+                {
+                    self.state.invite_code_stored = false;
+                    self.save()?;
+                }
+                found
+            }
+        }
+    }
+
     /// Keeps the outcome of a verification login (never a token).
     pub fn record_verification(
         &mut self,
@@ -473,6 +504,30 @@ mod tests {
             resumed.instance_url().expect("known"),
             "https://acmeco.conductor.one/"
         );
+    }
+
+    #[test]
+    fn the_paste_helper_reads_both_secrets_and_notices_a_missing_invite_code() {
+        let (mut s, _dir) = setup();
+        let secrets = MemoryStore::new();
+        stored_setup(&mut s, &secrets);
+        let code = s
+            .stored_secret(StoredSecret::InviteCode, &secrets)
+            .expect("stored");
+        assert_eq!(code.expose(), "Code-1");
+        let secret = s
+            .stored_secret(StoredSecret::ClientSecret, &secrets)
+            .expect("stored");
+        assert_eq!(secret.expose(), "secret-aaaaaaaaaaaaaaaa");
+        secrets
+            .delete(&SecretKey::invite_code("acmeco"))
+            .expect("deleted");
+        let err = s
+            .stored_secret(StoredSecret::InviteCode, &secrets)
+            .expect_err("gone");
+        assert_eq!(err.kind, ErrorKind::SecretNotFound);
+        assert_eq!(err.step, Some(StepId::Instance));
+        assert!(!s.state().invite_code_stored);
     }
 
     #[test]

@@ -126,6 +126,9 @@ fn the_file_holds_only_the_documented_non_secret_keys() {
         "verification",
         "invite_code_stored",
         "secret_stored",
+        "registration",
+        "access_checklist",
+        "finished_at",
         "updated_at",
     ]
     .into_iter()

@@ -15,7 +15,16 @@ pub struct AppState {
     setup: Arc<Mutex<Setup>>,
     notice: Mutex<Option<String>>,
     secrets: OnceLock<Arc<dyn SecretStore>>,
-    login: Mutex<Option<CancelToken>>,
+    tasks: Mutex<Vec<(Task, CancelToken)>>,
+}
+
+/// Long-running work the admin can cancel from the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// The verification login of step 3.
+    Login,
+    /// Waiting for the new instance to answer.
+    WaitForInstance,
 }
 
 impl std::fmt::Debug for AppState {
@@ -54,7 +63,7 @@ impl AppState {
             setup: Arc::new(Mutex::new(setup)),
             notice: Mutex::new(notice),
             secrets: slot,
-            login: Mutex::new(None),
+            tasks: Mutex::new(Vec::new()),
         }
     }
 
@@ -102,28 +111,36 @@ impl AppState {
         .map_err(|e| AppError::internal(format!("The keychain operation stopped: {e}")))?
     }
 
-    /// Registers a new verification login, cancelling any earlier one.
-    pub fn begin_login(&self) -> CancelToken {
+    /// Registers a new run of `task`, cancelling any earlier one.
+    pub fn begin(&self, task: Task) -> CancelToken {
         let token = CancelToken::new();
-        let mut slot = self
-            .login
+        let mut tasks = self
+            .tasks
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(old) = slot.replace(token.clone()) {
-            old.cancel();
+        for (t, old) in tasks.iter() {
+            if *t == task {
+                old.cancel();
+            }
         }
+        tasks.retain(|(t, _)| *t != task);
+        tasks.push((task, token.clone()));
         token
     }
 
-    /// Cancels the running verification login; true if there was one.
-    pub fn cancel_login(&self) -> bool {
-        let slot = self
-            .login
+    /// Cancels the running `task`; true if there was one.
+    pub fn cancel(&self, task: Task) -> bool {
+        let mut tasks = self
+            .tasks
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        slot.as_ref().is_some_and(|t| {
-            t.cancel();
-            true
-        })
+        let before = tasks.len();
+        tasks.retain(|(t, token)| {
+            if *t == task {
+                token.cancel();
+            }
+            *t != task
+        });
+        tasks.len() != before
     }
 }

@@ -222,3 +222,52 @@ fn step3_credentials_go_to_the_keychain_and_never_come_back() {
     assert_eq!(report[0]["secrets_removed"], 2);
     assert!(h.secrets.is_empty());
 }
+
+#[test]
+fn the_signup_hand_off_is_refused_until_the_sign_in_was_verified() {
+    let h = harness();
+    h.save_step1();
+    h.invoke(
+        "save_credentials",
+        json!({"input": {"client_id": "client-123", "client_secret": "s3cret-value-0123456789"}}),
+    )
+    .expect("stored");
+    let err = h
+        .invoke("open_signup", json!({}))
+        .expect_err("not verified");
+    assert_eq!(err["kind"], "invalid_input");
+    assert_eq!(err["step"], "connect");
+    let err = h
+        .invoke("copy_secret", json!({"which": "nothing"}))
+        .expect_err("unknown secret name");
+    assert!(err.to_string().contains("nothing"), "{err}");
+}
+
+#[test]
+fn step4_form_checklist_and_finish_round_trip() {
+    let h = harness();
+    h.save_step1();
+    let form = h.invoke("access_form", json!({})).expect("form");
+    assert_eq!(
+        form["user_groups_url"],
+        "https://console.jumpcloud.com/#/groups/user"
+    );
+    assert_eq!(
+        form["cleanup"]["redirect_uri"],
+        "http://127.0.0.1:38710/callback"
+    );
+    h.invoke(
+        "set_access_checklist",
+        json!({"ticked": ["pick_group", "save_group"]}),
+    )
+    .expect("saved");
+    let done = h.invoke("finish_setup", json!({})).expect("finished");
+    assert!(done["finished_at"].is_string());
+    assert_eq!(
+        done["access_checklist"],
+        json!(["pick_group", "save_group"])
+    );
+    assert!(h
+        .invoke("set_access_checklist", json!({"ticked": ["no_such_item"]}))
+        .is_err());
+}

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { Session, makeHome, repoRoot, screenshotDir, sleep } from "./webdriver.mjs";
+import { Session, answerSaveDialog, makeHome, repoRoot, screenshotDir, sleep } from "./webdriver.mjs";
 
 const INVITE = "Case-Sensitive-Invite-7";
 const CLIENT_ID = "e2e-client-0a1b2c";
@@ -86,6 +86,16 @@ test("step 2: Open JumpCloud Admin Portal runs the system opener with the SSO pa
   await session.waitFor(".open-result .panel");
   for (let i = 0; i < 50 && !existsSync(browserLog); i++) await sleep(100);
   assert.deepEqual(readFileSync(browserLog, "utf8").trim().split("\n"), ["https://console.jumpcloud.com/#/sso"]);
+});
+
+test("step 2: Save logo… writes the PNG where the admin chooses", async () => {
+  const target = join(home.HOME, "conductorone-logo.png");
+  await session.click("#save-logo");
+  await answerSaveDialog("Save the ConductorOne logo", target);
+  await session.waitUntil("return [...document.querySelectorAll('.copy-status')].some(x => x.textContent.startsWith('Saved to'));", [], 10000, "Saved to …");
+  const png = readFileSync(target);
+  assert.equal(png.subarray(1, 4).toString("latin1"), "PNG");
+  assert.deepEqual(png, readFileSync(join(repoRoot, "icons/icon.png")));
 });
 
 test("quit and relaunch resumes at step 2 with the values shown", async () => {

@@ -2,7 +2,7 @@
 // through tauri-driver (which forwards to WebKitWebDriver on Linux).
 // It starts tauri-driver itself and stops it, and everything it spawned,
 // when the session ends, including when a test fails.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -266,3 +266,25 @@ Session.prototype.axe = async function axe() {
   if (result && result.error) throw new Error(`axe-core failed: ${result.error}`);
   return result;
 };
+
+/**
+ * Answers the app's native save dialog (GTK, under Xvfb) like a person would:
+ * finds the window titled `title`, types `path` into its name field, presses
+ * Return.
+ */
+export async function answerSaveDialog(title, path) {
+  let id = "";
+  for (let i = 0; i < 75 && !id; i++) {
+    await sleep(200);
+    try {
+      id = execFileSync("xdotool", ["search", "--name", title], { encoding: "utf8" }).trim().split("\n")[0];
+    } catch {
+      // not open yet
+    }
+  }
+  if (!id) throw new Error(`no dialog titled "${title}" appeared`);
+  execFileSync("xdotool", ["windowfocus", "--sync", id]);
+  execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
+  execFileSync("xdotool", ["type", "--delay", "5", path]);
+  execFileSync("xdotool", ["key", "Return"]);
+}

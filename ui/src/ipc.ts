@@ -8,6 +8,10 @@ import type { CredentialsSaved } from "./bindings/CredentialsSaved";
 import type { InstanceFieldsCheck } from "./bindings/InstanceFieldsCheck";
 import type { JumpcloudAppForm } from "./bindings/JumpcloudAppForm";
 import type { KeychainStatus } from "./bindings/KeychainStatus";
+import type { AccessForm } from "./bindings/AccessForm";
+import type { AccessItem } from "./bindings/AccessItem";
+import type { LiveInstance } from "./bindings/LiveInstance";
+import type { LivenessUpdate } from "./bindings/LivenessUpdate";
 import type { LoginProgress } from "./bindings/LoginProgress";
 import type { Opened } from "./bindings/Opened";
 import type { Page } from "./bindings/Page";
@@ -16,6 +20,7 @@ import type { RegionOption } from "./bindings/RegionOption";
 import type { SavedState } from "./bindings/SavedState";
 import type { StartOverReport } from "./bindings/StartOverReport";
 import type { StepId } from "./bindings/StepId";
+import type { StoredSecret } from "./bindings/StoredSecret";
 import type { Verified } from "./bindings/Verified";
 
 export class CommandError extends Error {
@@ -86,4 +91,16 @@ export const api = {
     return call<Verified>("verify_sso", { onProgress: channel });
   },
   cancelVerification: () => call<boolean>("cancel_verification"),
+  openSignup: () => call<Opened>("open_signup"),
+  copySecret: (which: StoredSecret) => call<number>("copy_secret", { which }),
+  waitForInstance: (onUpdate: (u: LivenessUpdate) => void) => {
+    const channel = new Channel<LivenessUpdate>();
+    channel.onmessage = onUpdate;
+    return call<LiveInstance>("wait_for_instance", { onUpdate: channel });
+  },
+  stopWaiting: () => call<boolean>("stop_waiting"),
+  accessForm: () => call<AccessForm>("access_form"),
+  setAccessChecklist: (ticked: AccessItem[]) => call<null>("set_access_checklist", { ticked }),
+  finishSetup: () => call<SavedState>("finish_setup"),
+  exportReport: () => call<string | null>("export_report"),
 };

@@ -10,6 +10,7 @@ import { instanceStep } from "./steps/step1-instance";
 import { jumpcloudAppStep } from "./steps/step2-jumpcloud-app";
 import { connectStep } from "./steps/step3-connect";
 import { accessStep } from "./steps/step4-access";
+import { doneScreen } from "./steps/done";
 
 function fatal(root: HTMLElement, title: string, problem: AppError, retry?: () => void): void {
   clear(root);
@@ -48,8 +49,10 @@ export async function start(root: HTMLElement, notice?: string): Promise<Stepper
       instance: instanceStep(ctx),
       jumpcloud_app: jumpcloudAppStep(ctx),
       connect: connectStep(ctx),
-      access: accessStep(),
+      access: accessStep(ctx),
     },
+    done: doneScreen(ctx),
+    finished: info.progress.finished_at !== null,
     onStepChange: (step) => {
       void api.setStep(step).catch(() => undefined);
     },

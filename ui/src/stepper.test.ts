@@ -104,6 +104,33 @@ describe("stepper", () => {
   });
 });
 
+describe("done screen", () => {
+  it("follows the last step's Finish, marks every step done, and Back returns to step 4", async () => {
+    const root = document.createElement("div");
+    document.body.appendChild(root);
+    const last: StepView = { id: "access", render: () => document.createElement("div"), ready: () => true, leave: () => Promise.resolve(true) };
+    const stepper = new Stepper({
+      info: { ...info, progress: { ...freshProgress, current_step: "access" } },
+      start: "access",
+      views: { instance: fakeView("instance"), jumpcloud_app: fakeView("jumpcloud_app"), connect: fakeView("connect"), access: last },
+      done: { title: "All set", summary: "s", render: () => document.createElement("p") },
+    });
+    root.appendChild(stepper.root);
+    stepper.show();
+    expect(button("continue").textContent).toBe("Finish");
+    await stepper.goNext();
+    expect(stepper.isDone).toBe(true);
+    expect(root.querySelector("h1")?.textContent).toBe("All set");
+    expect(root.querySelectorAll(".step-item.done").length).toBe(4);
+    expect(button("continue").hidden).toBe(true);
+    button("back").click();
+    await Promise.resolve();
+    expect(stepper.isDone).toBe(false);
+    expect(stepper.current).toBe("access");
+    root.remove();
+  });
+});
+
 describe("resume", () => {
   it("starts at the saved step and shows the saved values", async () => {
     mockIPC((cmd) => {

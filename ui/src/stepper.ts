@@ -28,6 +28,10 @@ export interface StepperOptions {
   notice?: string | undefined;
   /** Deletes stored secrets and progress; offered behind a confirmation. */
   onStartOver?: () => Promise<void>;
+  /** The screen after the last step; shown when its `leave` succeeds. */
+  done?: { title: string; summary: string; render(): HTMLElement };
+  /** Open on the done screen (the setup was finished earlier). */
+  finished?: boolean;
 }
 
 export class Stepper {
@@ -37,6 +41,8 @@ export class Stepper {
   private index: number;
   private furthest: number;
   private busy = false;
+  private finished: boolean;
+  private readonly done: StepperOptions["done"];
 
   readonly root: HTMLElement;
   private readonly list: HTMLOListElement;
@@ -55,6 +61,9 @@ export class Stepper {
     const start = this.steps.findIndex((s) => s.id === options.start);
     this.index = Math.max(0, start);
     this.furthest = this.index;
+    this.done = options.done;
+    this.finished = Boolean(options.finished && options.done);
+    if (this.finished) this.furthest = this.steps.length - 1;
 
     this.list = el("ol", { class: "steps" });
     this.eyebrow = el("p", { class: "eyebrow" });
@@ -114,8 +123,17 @@ export class Stepper {
     return this.stepAt(this.index).id;
   }
 
+  /** True while the done screen is shown. */
+  get isDone(): boolean {
+    return this.finished;
+  }
+
   /** Shows the current step. `focus` moves focus to its heading. */
   show(focus = false): void {
+    if (this.finished && this.done) {
+      this.showDone(focus);
+      return;
+    }
     const step = this.stepAt(this.index);
     this.renderList();
     this.eyebrow.textContent = `Step ${step.number} of ${this.steps.length}`;
@@ -135,12 +153,21 @@ export class Stepper {
       const view = this.views[this.current];
       const ok = view.leave ? await view.leave() : true;
       if (ok && this.index < this.steps.length - 1) this.moveTo(this.index + 1);
+      else if (ok && this.done) {
+        this.finished = true;
+        this.show(true);
+      }
     } finally {
       this.setBusy(false);
     }
   }
 
   async goBack(): Promise<void> {
+    if (this.finished) {
+      this.finished = false;
+      this.show(true);
+      return;
+    }
     if (this.busy || this.index === 0) return;
     this.moveTo(this.index - 1);
     return Promise.resolve();
@@ -149,6 +176,7 @@ export class Stepper {
   goTo(id: StepId): void {
     const target = this.steps.findIndex((s) => s.id === id);
     if (target < 0 || target > this.furthest || this.busy) return;
+    this.finished = false;
     this.moveTo(target);
   }
 
@@ -157,6 +185,20 @@ export class Stepper {
     this.furthest = Math.max(this.furthest, target);
     this.show(true);
     this.onStepChange?.(this.current);
+  }
+
+  private showDone(focus: boolean): void {
+    const done = this.done;
+    if (!done) return;
+    this.renderList();
+    this.eyebrow.textContent = "Setup complete";
+    this.heading.textContent = done.title;
+    this.summary.textContent = done.summary;
+    clear(this.body);
+    this.body.appendChild(done.render());
+    this.form.dataset.step = "done";
+    this.updateButtons();
+    if (focus) this.heading.focus();
   }
 
   private stepAt(index: number): StepInfo {
@@ -168,7 +210,7 @@ export class Stepper {
   private renderList(): void {
     clear(this.list);
     this.steps.forEach((step, i) => {
-      const status = i < this.index ? "done" : i === this.index ? "current" : "upcoming";
+      const status = this.finished || i < this.index ? "done" : i === this.index ? "current" : "upcoming";
       const label = el(
         "span",
         { class: "step-label" },
@@ -177,7 +219,7 @@ export class Stepper {
         el("span", { class: "visually-hidden" }, status === "done" ? " (done)" : status === "upcoming" ? " (upcoming)" : ""),
       );
       // Steps already reached can be revisited; upcoming ones cannot be skipped to.
-      const reachable = i <= this.furthest && i !== this.index;
+      const reachable = i <= this.furthest && (this.finished || i !== this.index);
       const item = reachable
         ? el("button", { type: "button", class: "step-link", onclick: () => { this.goTo(step.id); } }, label)
         : label;
@@ -188,8 +230,16 @@ export class Stepper {
   }
 
   private updateButtons(): void {
+    if (this.finished) {
+      this.back.hidden = false;
+      this.back.disabled = this.busy;
+      this.back.textContent = "Back to step 4";
+      this.next.hidden = true;
+      return;
+    }
     this.back.disabled = this.busy || this.index === 0;
     this.back.hidden = this.index === 0;
+    this.back.textContent = "Back";
     const last = this.index === this.steps.length - 1;
     const view = this.views[this.current];
     this.next.disabled = this.busy || !view.ready();

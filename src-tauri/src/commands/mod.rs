@@ -7,6 +7,7 @@ pub mod app;
 pub mod step1_instance;
 pub mod step2_jumpcloud_app;
 pub mod step3_connect;
+pub mod step4_access;
 
 /// Every command, for `generate_handler!` and `build.rs`'s permission list.
 #[macro_export]
@@ -32,6 +33,14 @@ macro_rules! all_commands {
             $crate::commands::step3_connect::save_credentials,
             $crate::commands::step3_connect::verify_sso,
             $crate::commands::step3_connect::cancel_verification,
+            $crate::commands::step3_connect::open_signup,
+            $crate::commands::step3_connect::copy_secret,
+            $crate::commands::step3_connect::wait_for_instance,
+            $crate::commands::step3_connect::stop_waiting,
+            $crate::commands::step4_access::access_form,
+            $crate::commands::step4_access::set_access_checklist,
+            $crate::commands::step4_access::finish_setup,
+            $crate::commands::step4_access::export_report,
         ]
     };
 }

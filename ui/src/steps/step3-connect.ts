@@ -6,6 +6,7 @@ import { readText } from "@tauri-apps/plugin-clipboard-manager";
 import { el, clear } from "../dom";
 import { api, appError, CommandError } from "../ipc";
 import type { Context } from "../context";
+import type { LivenessUpdate } from "../bindings/LivenessUpdate";
 import type { LoginProgress } from "../bindings/LoginProgress";
 import type { Verified } from "../bindings/Verified";
 import { notifyChange, type StepView } from "../stepper";
@@ -136,6 +137,7 @@ export function connectStep(ctx: Context): StepView {
     try {
       const verified = await api.verifySso(stage);
       showVerified(verified);
+      handoff.hidden = false;
     } catch (err) {
       const error = appError(err);
       const target = error.step;
@@ -151,12 +153,132 @@ export function connectStep(ctx: Context): StepView {
     } finally {
       // Rust recorded the outcome (and a secret found missing); take its word.
       ctx.progress = await api.progress().catch(() => ctx.progress);
+      renderHandoff();
       running = false;
       clear(progressBox);
       updateButtons();
       resultBox.scrollIntoView({ block: "nearest" });
     }
   }
+
+  // --- Hand-off to ConductorOne's signup, then waiting for the instance ---
+  const handoff = el("section", { class: "handoff", id: "handoff", "aria-labelledby": "handoff-heading" });
+  const openSignup = el("button", { type: "button", class: "primary-outline", id: "open-signup" }, "Create my ConductorOne instance");
+  const signupOpened = el("div", { "aria-live": "polite" });
+  const helper = el("ol", { class: "paste-helper", id: "paste-helper" });
+  const instanceStatus = el("div", { class: "instance-status", id: "instance-status", "aria-live": "polite" });
+  const stopWaiting = el("button", { type: "button", class: "secondary", id: "stop-waiting", hidden: true }, "Stop waiting");
+  const resumeWaiting = el("button", { type: "button", class: "secondary", id: "resume-waiting", hidden: true }, "Check again");
+  let waiting = false;
+  const live = () => ctx.progress.registration.instance_live_at !== null;
+
+  function secretCopy(which: "invite_code" | "client_secret", label: string): HTMLElement {
+    const status = el("span", { class: "copy-status", role: "status" });
+    const button = el("button", { type: "button", class: "secondary small", id: `copy-${which}` }, "Copy");
+    button.setAttribute("aria-label", `Copy the ${label}`);
+    button.addEventListener("click", () => {
+      api
+        .copySecret(which)
+        .then((seconds) => { status.textContent = `Copied. The clipboard is emptied in ${String(seconds)} seconds.`; })
+        .catch((err: unknown) => {
+          const error = appError(err);
+          status.textContent = `${error.message} ${error.fix}`;
+        });
+    });
+    return el("div", { class: "copyable" }, el("code", { class: "value" }, "•••••••• (in your keychain)"), button, status);
+  }
+
+  function renderHelper(): void {
+    const row = (label: string, value: HTMLElement) => el("li", {}, el("p", { class: "item-label" }, label), value);
+    helper.replaceChildren(
+      row("Domain", copyable(ctx.progress.domain, "Domain")),
+      row("Display name", copyable(ctx.progress.display_name, "Display name")),
+      row("Invite code", secretCopy("invite_code", "invite code")),
+      row("Client ID", copyable(ctx.progress.client_id ?? "", "Client ID")),
+      row("Client secret", secretCopy("client_secret", "Client Secret")),
+      el("li", {}, el("p", { class: "item-label" }, "Then click “Sign up with JumpCloud” on that page and sign in.")),
+    );
+  }
+
+  function showLive(url?: string): void {
+    const text = url ? `Your ConductorOne instance is live at ${url}` : "Your ConductorOne instance is live.";
+    instanceStatus.replaceChildren(
+      el("div", { class: "panel ok", role: "status", "data-outcome": "live" }, el("p", { class: "panel-title" }, text)),
+    );
+  }
+
+  async function waitForInstance(): Promise<void> {
+    if (waiting || live()) return;
+    waiting = true;
+    stopWaiting.hidden = false;
+    resumeWaiting.hidden = true;
+    instanceStatus.replaceChildren(el("p", {}, "Waiting for your new instance to answer…"));
+    try {
+      const result = await api.waitForInstance((update: LivenessUpdate) => {
+        const since = new Date(update.since).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        instanceStatus.replaceChildren(
+          el("p", {}, `Waiting for your new instance since ${since}.`),
+          el("p", { class: "hint", "data-probe": update.outcome.kind }, `${update.message} Next check in ${String(update.next_check_in_secs)} s.`),
+        );
+      });
+      ctx.progress = await api.progress();
+      showLive(result.url);
+    } catch (err) {
+      const error = appError(err);
+      instanceStatus.replaceChildren(
+        error.kind === "cancelled"
+          ? el("p", {}, "Stopped waiting. Come back any time: the assistant checks again when you return to this step.")
+          : errorPanel(error),
+      );
+      resumeWaiting.hidden = false;
+    } finally {
+      waiting = false;
+      stopWaiting.hidden = true;
+      notifyChange(instanceStatus);
+    }
+  }
+
+  openSignup.addEventListener("click", () => {
+    void (async () => {
+      try {
+        const opened = await api.openSignup();
+        ctx.progress = await api.progress();
+        signupOpened.replaceChildren(
+          opened.error
+            ? el("div", { class: "panel warn", role: "alert" }, el("p", {}, `${opened.error.message} Open this address yourself:`), copyable(opened.url, "signup address"))
+            : el("p", {}, "ConductorOne's signup page is open in your browser. Fill it in with these values, in this order:"),
+        );
+        renderHandoff();
+        void waitForInstance();
+      } catch (err) {
+        signupOpened.replaceChildren(errorPanel(appError(err)));
+      }
+    })();
+  });
+  stopWaiting.addEventListener("click", () => { void api.stopWaiting(); });
+  resumeWaiting.addEventListener("click", () => { void waitForInstance(); });
+
+  function renderHandoff(): void {
+    if (!passed()) {
+      handoff.hidden = true;
+      return;
+    }
+    handoff.hidden = false;
+    const opened = ctx.progress.registration.signup_opened_at !== null;
+    helper.hidden = !opened;
+    if (opened) renderHelper();
+    if (live()) showLive();
+  }
+
+  handoff.append(
+    el("h2", { id: "handoff-heading" }, "Create your ConductorOne instance"),
+    el("p", {}, "JumpCloud works with these settings. Now create the instance on ConductorOne's signup page; the assistant gives you each value to paste and tells you when the instance is live."),
+    el("div", { class: "button-row" }, openSignup),
+    signupOpened,
+    helper,
+    instanceStatus,
+    el("div", { class: "button-row" }, stopWaiting, resumeWaiting),
+  );
 
   function updateButtons(): void {
     const haveCredentials = ctx.progress.secret_stored || secret.input.value !== "";
@@ -184,6 +306,7 @@ export function connectStep(ctx: Context): StepView {
     el("div", { class: "button-row" }, verifyButton, cancelButton),
     progressBox,
     resultBox,
+    handoff,
   );
 
   return {
@@ -196,10 +319,13 @@ export function connectStep(ctx: Context): StepView {
         );
       }
       updateButtons();
+      renderHandoff();
+      // Coming back after the signup page was opened: keep checking.
+      if (ctx.progress.registration.signup_opened_at !== null && !live()) void waitForInstance();
       return root;
     },
-    // ConductorOne's signup is only worth attempting once the sign-in worked.
-    ready: () => passed() && !running,
+    // Step 4 follows once the instance exists (which needs a passed sign-in).
+    ready: () => passed() && live() && !running,
     async leave() {
       if (secret.input.value !== "") return saveCredentials();
       return Promise.resolve(true);

@@ -1,20 +1,102 @@
-// Step 4: give your colleagues access.
-import { el } from "../dom";
-import type { StepView } from "../stepper";
-import { outline } from "./outline";
+// Step 4: give your colleagues access. Opens the Admin Portal's user groups
+// page, lists what to do there with a checklist, and offers the optional
+// clean-up of the assistant's own redirect URI. "Finish" leads to the done
+// screen.
+import { el, clear } from "../dom";
+import { api, appError } from "../ipc";
+import type { Context } from "../context";
+import type { AccessForm } from "../bindings/AccessForm";
+import type { AccessItem } from "../bindings/AccessItem";
+import { notifyChange, type StepView } from "../stepper";
+import { copyable, errorPanel } from "../ui";
 
-export function accessStep(): StepView {
+export function accessStep(ctx: Context): StepView {
+  let form: AccessForm | null = null;
+  const root = el("div", { class: "access" });
+  const openResult = el("div", { "aria-live": "polite" });
+  const failure = el("div");
+
+  function ticked(): AccessItem[] {
+    return [...root.querySelectorAll<HTMLInputElement>(".checklist input:checked")].map((i) => i.value as AccessItem);
+  }
+
+  function checkbox(id: AccessItem, label: string): HTMLElement {
+    const box = el("input", { type: "checkbox", id: `access-${id}`, value: id });
+    box.checked = ctx.progress.access_checklist.includes(id);
+    box.addEventListener("change", () => {
+      ctx.progress.access_checklist = ticked();
+      void api.setAccessChecklist(ctx.progress.access_checklist);
+    });
+    return el("div", { class: "check" }, box, el("label", { for: box.id }, label));
+  }
+
+  async function openGroups(): Promise<void> {
+    try {
+      const opened = await api.openPage("user_groups");
+      openResult.replaceChildren(
+        opened.error
+          ? el("div", { class: "panel warn", role: "alert" }, el("p", {}, `${opened.error.message} Open this address yourself:`), copyable(opened.url, "user groups address"))
+          : el("div", { class: "panel" }, el("p", {}, "Opened in your browser. If nothing appeared, open this address:"), copyable(opened.url, "user groups address")),
+      );
+    } catch (err) {
+      openResult.replaceChildren(errorPanel(appError(err)));
+    }
+  }
+
+  function show(next: AccessForm): void {
+    form = next;
+    const cleanup = next.cleanup;
+    const verifyCommand = cleanup.verify_command.replace("<client-id>", ctx.progress.client_id ?? "<client-id>");
+    clear(root);
+    root.append(
+      el("div", { class: "button-row" }, el("button", { type: "button", class: "primary-outline", id: "open-groups", onclick: () => { void openGroups(); } }, "Open JumpCloud user groups")),
+      openResult,
+      el("ol", { class: "form-items", id: "access-instructions" }, ...next.instructions.map((i) => el("li", { class: "form-item" }, el("p", {}, i.text), i.note ? el("p", { class: "note" }, i.note) : null))),
+      el(
+        "fieldset",
+        { class: "checklist" },
+        el("legend", {}, "Done in JumpCloud"),
+        ...next.checklist.filter((c) => !c.optional).map((c) => checkbox(c.id, c.label)),
+      ),
+      el(
+        "section",
+        { class: "panel", id: "cleanup", "aria-labelledby": "cleanup-heading" },
+        el("h2", { id: "cleanup-heading" }, "Optional: remove the assistant's redirect URI"),
+        el("p", {}, `${cleanup.text} (${cleanup.location})`),
+        copyable(cleanup.redirect_uri, "the assistant's redirect URI"),
+        el("p", { class: "why" }, cleanup.why_keep),
+        copyable(verifyCommand, "the re-check command"),
+        ...next.checklist.filter((c) => c.optional).map((c) => checkbox(c.id, c.label)),
+      ),
+      failure,
+    );
+    notifyChange(root);
+  }
+
+  async function load(): Promise<void> {
+    try {
+      show(await api.accessForm());
+    } catch (err) {
+      root.replaceChildren(errorPanel(appError(err)));
+    }
+  }
+
   return {
     id: "access",
-    render: () =>
-      el(
-        "div",
-        {},
-        outline([
-          "In the JumpCloud Admin Portal, open User Groups and pick or create a group.",
-          "On the group's Applications tab, tick ConductorOne and save.",
-        ]),
-      ),
-    ready: () => true,
+    render() {
+      void load();
+      return root;
+    },
+    ready: () => form !== null,
+    async leave() {
+      failure.replaceChildren();
+      try {
+        ctx.progress = await api.finishSetup();
+        return true;
+      } catch (err) {
+        failure.replaceChildren(errorPanel(appError(err)));
+        return false;
+      }
+    },
   };
 }

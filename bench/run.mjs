@@ -1,0 +1,188 @@
+// The benchmark: the assistant against a bare Tauri v2 app (bench/baseline,
+// same Tauri, same release profile, embedded UI), alternating runs on the
+// same machine, reporting medians and spread, and the ratios.
+// Run it through scripts/bench (builds, then runs this under Xvfb with a
+// private D-Bus session and an unlocked test keyring).
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { bareLogin } from "./bare-login.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const target = process.env.CARGO_TARGET_DIR ?? join(root, "target");
+const APP = join(target, "release", "c1-setup");
+const BASE = join(target, "release", "bench-baseline");
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3000);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const spread = (xs) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+function home(seedStep3) {
+  const dir = mkdtempSync(join(tmpdir(), "c1-bench-"));
+  const env = { HOME: dir, XDG_CONFIG_HOME: join(dir, "c"), XDG_DATA_HOME: join(dir, "d"), XDG_CACHE_HOME: join(dir, "k") };
+  if (seedStep3) {
+    const cfg = join(env.XDG_CONFIG_HOME, "dev.c1setup.assistant");
+    mkdirSync(cfg, { recursive: true });
+    writeFileSync(
+      join(cfg, "state.json"),
+      JSON.stringify({ format_version: 1, current_step: "connect", domain: "benchco", display_name: "Bench Co", client_id: "bench-client", invite_code_stored: false, secret_stored: false }),
+    );
+  }
+  return { dir, env };
+}
+
+/** All processes whose ancestry leads to `pid` (WebKit's web and network processes). */
+function tree(pid) {
+  const parents = new Map();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(Number(name), ppid);
+    } catch {
+      // gone
+    }
+  }
+  const out = [pid];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, pp] of parents) if (out.includes(pp) && !out.includes(p)) { out.push(p); grew = true; }
+  }
+  return out;
+}
+
+function pssKiB(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+      if (m) total += Number(m[1]);
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+/** Starts `bin`, returns ms to its ready marker and the settled PSS (MiB). */
+async function startOnce(bin, seedStep3 = false) {
+  const h = home(seedStep3);
+  const started = performance.now();
+  const child = spawn(bin, [], { env: { ...process.env, ...h.env, C1_SETUP_BENCH: "1" }, stdio: ["ignore", "pipe", "ignore"] });
+  const ready = await new Promise((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${bin}: no ready marker in 60 s`)), 60000);
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      if (line.trim() === "bench: ready") { clearTimeout(timer); resolveReady(performance.now() - started); }
+    });
+    child.on("exit", (code) => reject(new Error(`${bin} exited (${code})`)));
+  });
+  await sleep(SETTLE_MS);
+  const pss = pssKiB(tree(child.pid)) / 1024;
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+  rmSync(h.dir, { recursive: true, force: true });
+  return { ready, pss };
+}
+
+async function freePort() {
+  return new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+async function startIdp(config) {
+  const child = spawn("node", [join(root, "tests/idp/server.mjs"), JSON.stringify(config)], { stdio: ["pipe", "pipe", "ignore"] });
+  const line = await new Promise((r) => createInterface({ input: child.stdout }).once("line", r));
+  return { child, ...JSON.parse(line) };
+}
+
+function timeProcess(cmd, args, opts) {
+  return new Promise((resolveRun, reject) => {
+    const started = performance.now();
+    const child = spawn(cmd, args, opts);
+    let out = "";
+    child.stdout?.on("data", (d) => (out += d));
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    child.on("exit", (code) => (code === 0 ? resolveRun(performance.now() - started) : reject(new Error(`${cmd} ${args.join(" ")}: exit ${code}\n${out}`))));
+  });
+}
+
+async function main() {
+  const rows = [];
+  const startApp = [], startBase = [], memApp = [], memBase = [], memStep3 = [];
+  for (let i = 0; i < RUNS; i++) {
+    // Alternate which goes first, so neither always gets the warmer cache.
+    const order = i % 2 ? ["base", "app"] : ["app", "base"];
+    for (const which of order) {
+      const r = await startOnce(which === "app" ? APP : BASE);
+      (which === "app" ? startApp : startBase).push(r.ready);
+      (which === "app" ? memApp : memBase).push(r.pss);
+    }
+    memStep3.push((await startOnce(APP, true)).pss);
+    process.stderr.write(`run ${i + 1}/${RUNS} done\n`);
+  }
+  rows.push(["start-up to interactive (ms)", startApp, startBase, 1.15]);
+  rows.push(["memory, PSS after settling (MiB)", memApp, memBase, 1.2]);
+  rows.push(["memory on step 3 (MiB)", memStep3, memBase, 1.2]);
+
+  const sizeApp = statSync(APP).size / 1048576;
+  const sizeBase = statSync(BASE).size / 1048576;
+
+  // Login cost.
+  const secret = "bench-client-secret-0123456789abcdef";
+  const browser = `node ${join(root, "tests/idp/browser.mjs")}`;
+  const loginApp = [], loginBare = [], procStart = [];
+  for (let i = 0; i < RUNS; i++) {
+    const port = await freePort();
+    const idp = await startIdp({ port: 0, client_id: "bench-client", client_secret: secret, redirect_uris: [`http://127.0.0.1:${port}/callback`] });
+    try {
+      procStart.push(await timeProcess(APP, ["--version"], { stdio: ["ignore", "pipe", "ignore"] }));
+      loginApp.push(
+        await timeProcess(APP, ["verify-sso", "--issuer", idp.issuer, "--client-id", "bench-client", "--client-secret-stdin", "--port", String(port), "--json"], {
+          stdio: ["pipe", "pipe", "ignore"],
+          input: secret,
+          env: { ...process.env, BROWSER: browser },
+        }),
+      );
+      loginBare.push(await bareLogin({ issuer: idp.issuer, clientId: "bench-client", clientSecret: secret, port, browser }));
+    } finally {
+      idp.child.stdin.end();
+      idp.child.kill();
+    }
+  }
+  const bareWithStart = loginBare.map((b, i) => b + (procStart[i] ?? 0));
+
+  const lines = [];
+  lines.push(`| measure | assistant (median, range) | baseline (median, range) | ratio | budget |`);
+  lines.push(`|---|---|---|---|---|`);
+  for (const [name, a, b, budget] of rows) {
+    const ratio = median(a) / median(b);
+    lines.push(`| ${name} | ${fmt(median(a))} (${spread(a)}) | ${fmt(median(b))} (${spread(b)}) | ${ratio.toFixed(2)}x | ≤ ${budget}x ${ratio <= budget ? "met" : "MISSED"} |`);
+  }
+  const sizeRatio = sizeApp / sizeBase;
+  lines.push(`| release binary, stripped (MiB) | ${sizeApp.toFixed(1)} | ${sizeBase.toFixed(1)} | ${sizeRatio.toFixed(2)}x | ≤ 1.5x ${sizeRatio <= 1.5 ? "met" : "MISSED"} |`);
+  const loginRatio = median(loginApp) / median(bareWithStart);
+  lines.push(`| login: verify-sso vs bare requests + process start (ms) | ${fmt(median(loginApp))} (${spread(loginApp)}) | ${fmt(median(bareWithStart))} (${spread(bareWithStart)}); bare ${fmt(median(loginBare))}, start ${fmt(median(procStart))} | ${loginRatio.toFixed(2)}x | ≤ 1.5x ${loginRatio <= 1.5 ? "met" : "MISSED"} |`);
+  const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown CPU";
+  const webkit = (() => { try { return execFileSync("pkg-config", ["--modversion", "webkit2gtk-4.1"], { encoding: "utf8" }).trim(); } catch { return "?"; } })();
+  console.log(`Machine: ${cpu}, ${(await import("node:os")).cpus().length} cores; WebKitGTK ${webkit}; ${RUNS} runs each, settle ${SETTLE_MS} ms.\n`);
+  console.log(lines.join("\n"));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+// The done screen: what was set up, where to go next, and the setup report.
+import { el } from "../dom";
+import { api, appError } from "../ipc";
+import type { Context } from "../context";
+import { copyable, errorPanel } from "../ui";
+
+export function doneScreen(ctx: Context): { title: string; summary: string; render(): HTMLElement } {
+  return {
+    title: "ConductorOne is set up with JumpCloud",
+    summary: "Your instance is live and signs people in with JumpCloud.",
+    render() {
+      const p = ctx.progress;
+      const outcome = p.verification?.outcome;
+      const email = outcome?.result === "passed" ? outcome.email : "not verified";
+      const openResult = el("div", { "aria-live": "polite" });
+      const exportStatus = el("div", { id: "export-status", "aria-live": "polite" });
+      const openButton = el("button", { type: "button", class: "primary-outline", id: "open-instance" }, "Open ConductorOne");
+      openButton.addEventListener("click", () => {
+        api
+          .openPage("instance")
+          .then((opened) => {
+            openResult.replaceChildren(
+              opened.error
+                ? el("div", { class: "panel warn", role: "alert" }, el("p", {}, `${opened.error.message} Open this address yourself:`), copyable(opened.url, "instance address"))
+                : el("p", {}, `Opened ${opened.url} in your browser.`),
+            );
+          })
+          .catch((err: unknown) => { openResult.replaceChildren(errorPanel(appError(err))); });
+      });
+      const exportButton = el("button", { type: "button", class: "secondary", id: "export-report" }, "Export setup report…");
+      exportButton.addEventListener("click", () => {
+        api
+          .exportReport()
+          .then((path) => {
+            exportStatus.replaceChildren(path ? el("p", { class: "stored" }, `Report saved to ${path}`) : el("p", {}, ""));
+          })
+          .catch((err: unknown) => { exportStatus.replaceChildren(errorPanel(appError(err))); });
+      });
+      const row = (term: string, value: string) => [el("dt", {}, term), el("dd", {}, value)];
+      return el(
+        "div",
+        { class: "done" },
+        el(
+          "dl",
+          { class: "summary-list" },
+          ...row("Domain", p.domain),
+          ...row("Display name", p.display_name),
+          ...row("Client ID", p.client_id ?? ""),
+          ...row("Verified admin", email),
+        ),
+        el("div", { class: "button-row" }, openButton, exportButton),
+        openResult,
+        exportStatus,
+        el("h2", {}, "What comes next"),
+        el(
+          "p",
+          {},
+          "In ConductorOne, continue with “Connect your user directory”: add the JumpCloud connector with a JumpCloud API key, then pick it under Directory > Directory sources, so ConductorOne knows everyone in your company.",
+        ),
+        el("p", { class: "hint" }, "The report holds every value of this setup except the secret and the invite code, for your records."),
+      );
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { Context } from "../context";
+import type { SavedState } from "../bindings/SavedState";
+import { freshProgress } from "../test-fixtures";
+import { connectStep } from "./step3-connect";
+import { accessStep } from "./step4-access";
+import { doneScreen } from "./done";
+
+const settle = async (n = 3) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+};
+
+const verified: SavedState = {
+  ...freshProgress,
+  current_step: "connect",
+  domain: "acmeco",
+  display_name: "Acme Co",
+  client_id: "client-1",
+  secret_stored: true,
+  invite_code_stored: true,
+  verification: {
+    at: "2026-11-28T10:00:00Z",
+    issuer: "https://oauth.id.jumpcloud.com/",
+    client_id: "client-1",
+    outcome: { result: "passed", email: "admin@acme.example", checks: [] },
+  },
+};
+
+function context(progress: SavedState): Context {
+  return { progress: structuredClone(progress), storeName: "GNOME Keyring", goTo: () => undefined };
+}
+
+afterEach(() => {
+  clearMocks();
+  document.body.replaceChildren();
+});
+
+describe("step 3 hand-off", () => {
+  it("is hidden until the sign-in was verified", () => {
+    mockIPC(() => null);
+    const view = connectStep(context({ ...verified, verification: null }));
+    document.body.appendChild(view.render());
+    expect(document.querySelector<HTMLElement>("#handoff")?.hidden).toBe(true);
+    expect(view.ready()).toBe(false);
+  });
+
+  it("opens the signup page, lists the five values in the form's order, copies secrets through Rust", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    const opened = { ...verified, registration: { signup_opened_at: "2026-11-28T10:01:00Z", instance_live_at: null } };
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "open_signup") return { url: "https://accounts.conductor.one/accounts/signup" };
+      if (cmd === "progress") return opened;
+      if (cmd === "copy_secret") return 30;
+      if (cmd === "wait_for_instance") return new Promise(() => undefined);
+      return null;
+    });
+    const ctx = context(verified);
+    const view = connectStep(ctx);
+    document.body.appendChild(view.render());
+    document.querySelector<HTMLButtonElement>("#open-signup")?.click();
+    await settle();
+    const labels = [...document.querySelectorAll("#paste-helper .item-label")].map((l) => l.textContent);
+    expect(labels.slice(0, 5)).toEqual(["Domain", "Display name", "Invite code", "Client ID", "Client secret"]);
+    expect(document.querySelector("#paste-helper")?.textContent).not.toContain("client-secret-value");
+    document.querySelector<HTMLButtonElement>("#copy-client_secret")?.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "copy_secret")?.args).toEqual({ which: "client_secret" });
+    expect(document.querySelector("#copy-client_secret + .copy-status")?.textContent).toContain("30 seconds");
+    expect(calls.some((c) => c.cmd === "wait_for_instance")).toBe(true);
+    expect(view.ready()).toBe(false);
+  });
+
+  it("is ready once the instance answered", () => {
+    mockIPC(() => null);
+    const live = { ...verified, registration: { signup_opened_at: "2026-11-28T10:01:00Z", instance_live_at: "2026-11-28T10:05:00Z" } };
+    const view = connectStep(context(live));
+    document.body.appendChild(view.render());
+    expect(document.querySelector('[data-outcome="live"]')).not.toBeNull();
+    expect(view.ready()).toBe(true);
+  });
+});
+
+describe("step 4 and the done screen", () => {
+  const form = {
+    region: "us",
+    user_groups_url: "https://console.jumpcloud.com/#/groups/user",
+    instructions: [{ item: "pick_group", text: "Pick a group." }],
+    cleanup: {
+      item: "remove_loopback_redirect",
+      redirect_uri: "http://127.0.0.1:38710/callback",
+      keep_redirect_uri: "https://accounts.conductor.one/auth/callback",
+      admin_portal_url: "https://console.jumpcloud.com/#/sso",
+      location: "SSO tab",
+      text: "Remove it.",
+      why_keep: "Keep it to re-check.",
+      verify_command: "c1-setup verify-sso --issuer https://oauth.id.jumpcloud.com/ --client-id <client-id>",
+    },
+    checklist: [
+      { id: "pick_group", label: "Picked a group", optional: false },
+      { id: "remove_loopback_redirect", label: "Removed it", optional: true },
+    ],
+  };
+
+  it("fills the Client ID into the re-check command, saves ticks and finishes", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "access_form") return form;
+      if (cmd === "finish_setup") return { ...verified, finished_at: "2026-11-28T11:00:00Z" };
+      return null;
+    });
+    const ctx = context(verified);
+    const view = accessStep(ctx);
+    document.body.appendChild(view.render());
+    await settle();
+    expect(document.querySelector("#cleanup")?.textContent).toContain("--client-id client-1");
+    document.querySelector<HTMLInputElement>("#access-pick_group")?.click();
+    expect(calls.find((c) => c.cmd === "set_access_checklist")?.args).toEqual({ ticked: ["pick_group"] });
+    expect(view.ready()).toBe(true);
+    expect(await view.leave?.()).toBe(true);
+    expect(ctx.progress.finished_at).toBe("2026-11-28T11:00:00Z");
+  });
+
+  it("the done screen summarises the setup and exports the report through Rust", async () => {
+    mockIPC((cmd) => (cmd === "export_report" ? "/home/admin/conductorone-setup-acmeco.md" : null));
+    const done = doneScreen(context(verified));
+    document.body.appendChild(done.render());
+    expect(document.querySelector(".summary-list")?.textContent).toContain("admin@acme.example");
+    document.querySelector<HTMLButtonElement>("#export-report")?.click();
+    await settle();
+    expect(document.querySelector("#export-status")?.textContent).toBe("Report saved to /home/admin/conductorone-setup-acmeco.md");
+  });
+});
