@@ -1,3 +1,7 @@
+// Runs in the dark colour scheme (GTK's dark theme), with axe-core on each
+// later step, so both schemes are checked on every step (the journey test
+// runs light).
+//
 // Step 3's "Sign up with JumpCloud" in the real window, against the real
 // OpenID provider (oidc-provider, configured like JumpCloud) on 127.0.0.1,
 // with a headless browser completing the provider's login: first a wrong
@@ -36,6 +40,12 @@ async function startIdp(config) {
 }
 
 /** A minimal ConductorOne: a signup page, and an instance that answers 404 until `live` is set. */
+async function axe(where) {
+  assert.equal(await session.execute("return matchMedia('(prefers-color-scheme: dark)').matches;"), true, "dark scheme");
+  const violations = await session.axe();
+  assert.deepEqual(violations, [], `${where} (dark): ${JSON.stringify(violations, null, 1)}`);
+}
+
 async function startConductorOne() {
   const state = { live: false, hits: 0 };
   const server = createServer((req, res) => {
@@ -78,6 +88,7 @@ before(async () => {
       C1_SETUP_ENDPOINTS: overrides,
       BROWSER: `node ${join(repoRoot, "tests/idp/browser.mjs")}`,
       C1_TEST_BROWSER_LOG: join(home.HOME, "browser.log"),
+      GTK_THEME: "Adwaita:dark",
     },
   });
   await session.waitUntil("return document.getElementById('app').dataset.keychain === 'ready';", [], 15000, "the keychain check");
@@ -126,6 +137,7 @@ test("a wrong secret fails with invalid_client and says which JumpCloud fields t
     });
   const text = await session.text("#verify-result");
   assert.match(text, /Client Secret POST/);
+  await axe("step 3 with a failure");
   assert.equal(await session.execute("return document.getElementById('continue').disabled;"), true);
   await session.screenshot(join(screenshotDir, "step3-failure.png"));
 });
@@ -139,6 +151,7 @@ test("the right secret verifies the sign-in and offers the hand-off", async () =
   const text = await session.text("#verify-result");
   assert.match(text, /admin@example\.com/);
   await session.screenshot(join(screenshotDir, "step3-verified.png"));
+  await axe("step 3 verified");
   await session.waitFor("#open-signup");
   assert.equal(await session.execute("return document.getElementById('continue').disabled;"), true, "step 4 waits for the instance");
 });
@@ -155,6 +168,7 @@ test("hand-off: the paste helper copies each value, and the instance is confirme
   assert.equal(await session.execute("return document.body.innerText.includes('Invite-Code-9');"), false, "never shown in the window");
   await session.waitFor('#instance-status [data-probe="not_yet"]', 30000);
   await session.screenshot(join(screenshotDir, "step3-handoff.png"));
+  await axe("hand-off");
   conductorone.state.live = true;
   await session.waitFor('#instance-status [data-outcome="live"]', 60000);
   await session.waitUntil("return !document.getElementById('continue').disabled;", [], 5000, "Continue enabled");
@@ -175,12 +189,14 @@ test("step 4: the user groups page, the checklist, the optional clean-up, then F
   assert.match(cleanup, /verify-sso/);
   for (const id of ["pick_group", "tick_application", "save_group"]) await session.click(`#access-${id}`);
   await session.screenshot(join(screenshotDir, "step4-filled.png"));
+  await axe("step 4");
   assert.equal(await session.text("#continue"), "Finish");
   await session.click("#continue");
   await session.waitUntil("return document.getElementById('step-heading').textContent === 'ConductorOne is set up with JumpCloud';", [], 5000, "the done screen");
   await session.waitFor(".done .summary-list");
   await sleep(300);
   await session.screenshot(join(screenshotDir, "done.png"));
+  await axe("done");
 });
 
 test("done: Export setup report writes Markdown with every value and no secret", async () => {
@@ -197,7 +213,7 @@ test("done: Export setup report writes Markdown with every value and no secret",
 
 test("done: relaunching opens the done screen", async () => {
   await session.stop();
-  session = await Session.start({ env: { ...home, C1_SETUP_ENDPOINTS: join(home.HOME, "endpoints.json") } });
+  session = await Session.start({ env: { ...home, C1_SETUP_ENDPOINTS: join(home.HOME, "endpoints.json"), GTK_THEME: "Adwaita:dark" } });
   await session.waitUntil("return document.getElementById('step-heading').textContent === 'ConductorOne is set up with JumpCloud';", [], 10000, "the done screen after relaunch");
   assert.equal(await session.execute("return document.querySelectorAll('.step-item.done').length;"), 4);
 });
