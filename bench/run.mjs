@@ -138,6 +138,11 @@ async function main() {
   rows.push(["memory, PSS after settling (MiB)", memApp, memBase, 1.2]);
   rows.push(["memory on step 3 (MiB)", memStep3, memBase, 1.2]);
 
+  const only = process.env.BENCH_ONLY;
+  if (only === "startup") {
+    for (const [name, a, b] of rows) console.log(`${name}: ${fmt(median(a))} vs ${fmt(median(b))} (${(median(a) / median(b)).toFixed(2)}x)`);
+    return;
+  }
   const sizeApp = statSync(APP).size / 1048576;
   const sizeBase = statSync(BASE).size / 1048576;
 

@@ -87,9 +87,23 @@ fn run_window() -> ExitCode {
         eprintln!("{problem}");
         return ExitCode::FAILURE;
     }
+    prefer_shared_memory_rendering();
     let _log_guard = crate::logging::init();
     crate::run();
     ExitCode::SUCCESS
+}
+
+/// On Linux, WebKitGTK renders through GPU buffers (DMA-BUF) by default. For
+/// a form like this one that buys nothing, costs about 90 MiB in the web
+/// process (measured, see docs/benchmarks.md), and is the usual cause of blank
+/// windows on some GPU drivers. Shared-memory rendering is used instead,
+/// unless the admin set the variable themselves. Runs before any thread or
+/// window exists.
+fn prefer_shared_memory_rendering() {
+    const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+    if cfg!(target_os = "linux") && std::env::var_os(VAR).is_none() {
+        std::env::set_var(VAR, "1");
+    }
 }
 
 /// On Linux and the BSDs, a window needs an X11 or Wayland display. Say so in

@@ -3,12 +3,20 @@
 //! Display print `[redacted]`.
 
 use tracing_appender::non_blocking::WorkerGuard;
-use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter};
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt};
+
+/// The default: the assistant's own crates in detail, everything else at info.
+const DEFAULT_FILTER: &str = "info,c1_setup_core=debug,c1_setup_app=debug";
 
 /// Starts logging. Keep the guard alive until exit so the file is flushed.
 pub fn init() -> Option<WorkerGuard> {
-    let filter = EnvFilter::try_from_env("C1_SETUP_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,c1_setup_core=debug,c1_setup_app=debug"));
+    // `C1_SETUP_LOG` takes the same syntax without regular expressions
+    // (e.g. `debug` or `info,c1_setup_core=trace`), which keeps the binary small.
+    let filter = std::env::var("C1_SETUP_LOG")
+        .ok()
+        .and_then(|spec| spec.parse::<Targets>().ok())
+        .unwrap_or_else(|| DEFAULT_FILTER.parse().unwrap_or_default());
     let stderr = fmt::layer().with_writer(std::io::stderr).with_target(false);
 
     let file = c1_setup_core::paths::log_dir().and_then(|dir| {
