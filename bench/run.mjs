@@ -81,10 +81,13 @@ async function startOnce(bin, seedStep3 = false) {
   const h = home(seedStep3);
   const started = performance.now();
   const child = spawn(bin, [], { env: { ...process.env, ...h.env, C1_SETUP_BENCH: "1" }, stdio: ["ignore", "pipe", "ignore"] });
+  const marks = {};
   const ready = await new Promise((resolveReady, reject) => {
     const timer = setTimeout(() => reject(new Error(`${bin}: no ready marker in 60 s`)), 60000);
     createInterface({ input: child.stdout }).on("line", (line) => {
-      if (line.trim() === "bench: ready") { clearTimeout(timer); resolveReady(performance.now() - started); }
+      const m = /^bench: (\w+)$/.exec(line.trim());
+      if (m) marks[m[1]] = performance.now() - started;
+      if (m?.[1] === "ready") { clearTimeout(timer); resolveReady(marks.ready); }
     });
     child.on("exit", (code) => reject(new Error(`${bin} exited (${code})`)));
   });
@@ -93,7 +96,7 @@ async function startOnce(bin, seedStep3 = false) {
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
   rmSync(h.dir, { recursive: true, force: true });
-  return { ready, pss };
+  return { ready, pss, marks };
 }
 
 async function freePort() {
@@ -123,11 +126,13 @@ function timeProcess(cmd, args, opts) {
 async function main() {
   const rows = [];
   const startApp = [], startBase = [], memApp = [], memBase = [], memStep3 = [];
+  const phases = {};
   for (let i = 0; i < RUNS; i++) {
     // Alternate which goes first, so neither always gets the warmer cache.
     const order = i % 2 ? ["base", "app"] : ["app", "base"];
     for (const which of order) {
       const r = await startOnce(which === "app" ? APP : BASE);
+      if (which === "app") for (const [k, v] of Object.entries(r.marks)) (phases[k] ??= []).push(v);
       (which === "app" ? startApp : startBase).push(r.ready);
       (which === "app" ? memApp : memBase).push(r.pss);
     }
@@ -138,9 +143,12 @@ async function main() {
   rows.push(["memory, PSS after settling (MiB)", memApp, memBase, 1.2]);
   rows.push(["memory on step 3 (MiB)", memStep3, memBase, 1.2]);
 
+  // Where the assistant's start-up goes (ms after process start, medians).
+  const phaseLine = Object.entries(phases).map(([k, v]) => `${k} ${fmt(median(v))}`).join(", ");
   const only = process.env.BENCH_ONLY;
   if (only === "startup") {
     for (const [name, a, b] of rows) console.log(`${name}: ${fmt(median(a))} vs ${fmt(median(b))} (${(median(a) / median(b)).toFixed(2)}x)`);
+    console.log(`phases: ${phaseLine}`);
     return;
   }
   const sizeApp = statSync(APP).size / 1048576;
@@ -185,6 +193,7 @@ async function main() {
   const webkit = (() => { try { return execFileSync("pkg-config", ["--modversion", "webkit2gtk-4.1"], { encoding: "utf8" }).trim(); } catch { return "?"; } })();
   console.log(`Machine: ${cpu}, ${(await import("node:os")).cpus().length} cores; WebKitGTK ${webkit}; ${RUNS} runs each, settle ${SETTLE_MS} ms.\n`);
   console.log(lines.join("\n"));
+  console.log(`\nAssistant start-up phases (ms after process start, medians): ${phaseLine}`);
 }
 
 main().catch((err) => {

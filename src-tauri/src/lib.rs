@@ -24,6 +24,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: state::AppState) -> t
 
 /// Opens the window and runs until it closes.
 pub fn run() {
+    commands::app::bench_mark("main");
     let state = match state::AppState::from_environment() {
         Ok(state) => state,
         Err(problem) => {
@@ -43,7 +44,11 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }));
-    let app = builder(base, state);
+    commands::app::bench_mark("builder");
+    let app = builder(base, state).setup(|_| {
+        commands::app::bench_mark("setup");
+        Ok(())
+    });
     if let Err(err) = app.run(tauri::generate_context!()) {
         tracing::error!("the assistant stopped: {err}");
         eprintln!("c1-setup: the window could not be opened: {err}");

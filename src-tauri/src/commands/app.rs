@@ -17,6 +17,7 @@ use c1_setup_core::browser::OpenBrowser;
 /// The step list, the saved progress, and whether the sandbox is active.
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
+    bench_mark("app_info");
     let setup = state.setup();
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -32,14 +33,20 @@ fn benchmark_mode() -> bool {
     std::env::var_os("C1_SETUP_BENCH").is_some()
 }
 
+/// Benchmark mode only: prints `bench: <event>` on stdout, where the
+/// benchmark timestamps it (start-up breakdown).
+#[allow(clippy::print_stdout)] // the markers are read from stdout
+pub fn bench_mark(event: &str) {
+    if benchmark_mode() {
+        println!("bench: {event}");
+    }
+}
+
 /// Benchmark mode only: the window's first step is interactive. Prints the
 /// marker the benchmark waits for (the bare baseline app prints the same).
 #[tauri::command]
-#[allow(clippy::print_stdout)] // the marker is read from stdout
 pub fn bench_ready() {
-    if benchmark_mode() {
-        println!("bench: ready");
-    }
+    bench_mark("ready");
 }
 
 /// The saved progress as it is now (after a command that changed it).
