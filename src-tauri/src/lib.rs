@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 mod logging;
 mod opener;
+mod save_dialog;
 pub mod state;
 mod verify_sso;
 

@@ -6,10 +6,10 @@ use c1_setup_core::endpoints::Region;
 use c1_setup_core::steps::step2_jumpcloud_app::{
     self, ChecklistItem, JumpcloudAppForm, RegionOption,
 };
-use c1_setup_core::{AppError, ErrorKind};
+use c1_setup_core::AppError;
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
+use crate::save_dialog::{save_as, SaveAs};
 use crate::state::AppState;
 
 /// The logo offered for JumpCloud's optional Logo field.
@@ -60,31 +60,15 @@ pub fn set_checklist(
 /// closed the dialog.
 #[tauri::command]
 pub async fn save_logo<R: Runtime>(app: AppHandle<R>) -> Result<Option<String>, AppError> {
-    let Some(path) = app
-        .dialog()
-        .file()
-        .set_title("Save the ConductorOne logo")
-        .set_file_name("conductorone-logo.png")
-        .add_filter("PNG image", &["png"])
-        .blocking_save_file()
-    else {
-        return Ok(None);
-    };
-    let path = path.into_path().map_err(|e| {
-        AppError::new(
-            ErrorKind::FileWriteFailed,
-            "That location cannot be used for the logo.",
-            "Choose a folder on this computer, such as Downloads.",
-        )
-        .with_detail(e.to_string())
-    })?;
-    std::fs::write(&path, LOGO_PNG).map_err(|e| {
-        AppError::new(
-            ErrorKind::FileWriteFailed,
-            format!("The logo could not be saved to {}.", path.display()),
-            "Choose a folder you can write to, such as Downloads, and try again.",
-        )
-        .with_detail(e.to_string())
-    })?;
-    Ok(Some(path.display().to_string()))
+    save_as(
+        &app,
+        &SaveAs {
+            title: "Save the ConductorOne logo",
+            file_name: "conductorone-logo.png",
+            filter: ("PNG image", "png"),
+            what: "the logo",
+            suggested_folder: "Downloads",
+        },
+        LOGO_PNG,
+    )
 }

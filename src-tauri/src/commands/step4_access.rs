@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 
 use c1_setup_core::state::SavedState;
 use c1_setup_core::steps::step4_access::{self, AccessForm, AccessItem};
-use c1_setup_core::{AppError, ErrorKind};
+use c1_setup_core::AppError;
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
+use crate::save_dialog::{save_as, SaveAs};
 use crate::state::AppState;
 
 /// What to do in JumpCloud's user groups, and the optional clean-up.
@@ -51,36 +51,17 @@ pub async fn export_report<R: Runtime>(
             &setup.endpoints()?,
             time::OffsetDateTime::now_utc(),
         );
-        (
-            report,
-            format!("conductorone-setup-{}.md", setup.state().domain),
-        )
+        (report, step4_access::report_file_name(setup.state()))
     };
-    let Some(path) = app
-        .dialog()
-        .file()
-        .set_title("Export the setup report")
-        .set_file_name(&file_name)
-        .add_filter("Markdown", &["md"])
-        .blocking_save_file()
-    else {
-        return Ok(None);
-    };
-    let path = path.into_path().map_err(|e| {
-        AppError::new(
-            ErrorKind::FileWriteFailed,
-            "That location cannot be used for the report.",
-            "Choose a folder on this computer, such as Documents.",
-        )
-        .with_detail(e.to_string())
-    })?;
-    std::fs::write(&path, report).map_err(|e| {
-        AppError::new(
-            ErrorKind::FileWriteFailed,
-            format!("The report could not be saved to {}.", path.display()),
-            "Choose a folder you can write to, such as Documents, and try again.",
-        )
-        .with_detail(e.to_string())
-    })?;
-    Ok(Some(path.display().to_string()))
+    save_as(
+        &app,
+        &SaveAs {
+            title: "Export the setup report",
+            file_name: &file_name,
+            filter: ("Markdown", "md"),
+            what: "the report",
+            suggested_folder: "Documents",
+        },
+        report.as_bytes(),
+    )
 }
