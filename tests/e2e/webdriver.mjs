@@ -184,10 +184,17 @@ export class Session {
     );
   }
 
+  /**
+   * Captures the window as the X server shows it (ImageMagick's `import`).
+   * WebDriver's own screenshot waits for a rendering update that, with
+   * WebKitGTK's shared-memory renderer on an idle page, may never come.
+   */
   async screenshot(file) {
-    const png = await this.cmd("GET", "/screenshot");
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, Buffer.from(png, "base64"));
+    const ids = execFileSync("xdotool", ["search", "--onlyvisible", "--name", "^ConductorOne Setup Assistant$"], { encoding: "utf8" })
+      .trim()
+      .split("\n");
+    execFileSync("import", ["-window", ids[ids.length - 1], file], { timeout: 15000 });
   }
 
   async setWindowRect(width, height) {
