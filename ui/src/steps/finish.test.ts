@@ -133,3 +133,15 @@ describe("step 4 and the done screen", () => {
     expect(document.querySelector("#export-status")?.textContent).toBe("Report saved to /home/admin/conductorone-setup-acmeco.md");
   });
 });
+
+describe("step 3 Paste buttons", () => {
+  it("say what to do at the field when the clipboard holds no text", async () => {
+    mockIPC((cmd) => (cmd === "plugin:clipboard-manager|read_text" ? Promise.reject(new Error("no text")) : null));
+    const view = connectStep(context({ ...verified, verification: null }));
+    document.body.appendChild(view.render());
+    document.querySelector<HTMLButtonElement>("#paste-client_secret")?.click();
+    await settle();
+    expect(document.querySelector("#client_secret-error")?.textContent).toContain("Ctrl+V");
+    expect(document.querySelector("#client_secret")?.getAttribute("aria-invalid")).toBe("true");
+  });
+});

@@ -6,6 +6,7 @@ import { readText } from "@tauri-apps/plugin-clipboard-manager";
 import { el, clear } from "../dom";
 import { api, appError, CommandError } from "../ipc";
 import type { Context } from "../context";
+import type { FieldError } from "../bindings/FieldError";
 import type { LivenessUpdate } from "../bindings/LivenessUpdate";
 import type { LoginProgress } from "../bindings/LoginProgress";
 import type { Verified } from "../bindings/Verified";
@@ -25,24 +26,34 @@ export function connectStep(ctx: Context): StepView {
     type: "password",
     hint: "Shown only once by JumpCloud. It goes straight into your system's keychain; afterwards the assistant empties your clipboard if it still holds it.",
   });
-  const pasteButton = (target: HTMLInputElement, what: string) => {
+  const pasteButton = (target: HTMLInputElement, field: { setError: (e: FieldError | null) => void }, what: string) => {
     const button = el("button", { type: "button", class: "secondary small", id: `paste-${target.id}` }, "Paste");
     button.setAttribute("aria-label", `Paste the ${what} from the clipboard`);
     button.addEventListener("click", () => {
+      const cannotRead = () => {
+        field.setError({
+          field: target.id,
+          reason: "clipboard_unreadable",
+          message: `The clipboard holds no text. Copy the ${what} in JumpCloud again, or click the field and paste with Ctrl+V (Cmd+V on a Mac).`,
+        });
+        target.focus();
+      };
       readText()
         .then((text) => {
+          if (text.trim() === "") {
+            cannotRead();
+            return;
+          }
           target.value = text.trim();
           target.dispatchEvent(new Event("input"));
         })
-        .catch(() => {
-          target.focus();
-        });
+        .catch(cannotRead);
     });
     return button;
   };
-  clientId.root.querySelector(".field-row")?.appendChild(pasteButton(clientId.input, "Client ID"));
+  clientId.root.querySelector(".field-row")?.appendChild(pasteButton(clientId.input, clientId, "Client ID"));
   const secretRow = secret.root.querySelector(".field-row");
-  secretRow?.append(pasteButton(secret.input, "Client Secret"), revealToggle(secret.input, "Client Secret"));
+  secretRow?.append(pasteButton(secret.input, secret, "Client Secret"), revealToggle(secret.input, "Client Secret"));
 
   const stored = el("p", { class: "stored", id: "stored-status", role: "status" });
   const save = el("button", { type: "button", class: "secondary", id: "save-credentials" }, "Save to keychain");
