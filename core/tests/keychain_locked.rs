@@ -15,7 +15,7 @@
 #[path = "support/private_bus.rs"]
 mod private_bus;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -40,22 +40,11 @@ impl Session {
         for sub in ["data", "run", "home"] {
             std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         }
-        let config = dir.path().join("bus.conf");
-        private_bus::write_config(&config, &dir.path().join("run/bus"));
-        let mut daemon = Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config.display()))
-            .args(["--nofork", "--print-address"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon is installed (package dbus)");
-        let mut address = String::new();
-        BufReader::new(daemon.stdout.take().unwrap())
-            .read_line(&mut address)
-            .unwrap();
+        let (daemon, address) =
+            private_bus::start(&dir.path().join("bus.conf"), &dir.path().join("run/bus"));
         Self {
-            address: address.trim().to_owned(),
             dir,
+            address,
             daemon,
         }
     }

@@ -16,9 +16,8 @@
 #[path = "support/private_bus.rs"]
 mod private_bus;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 use c1_setup_core::keychain::{KeyringStore, SecretKey, SecretStore};
 use c1_setup_core::Secret;
@@ -118,24 +117,8 @@ struct PrivateBus {
 
 impl PrivateBus {
     fn start(sandbox: &Sandbox) -> Self {
-        let config = sandbox.path("bus.conf");
-        private_bus::write_config(&config, &sandbox.path("bus.socket"));
-        let mut daemon = Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config.display()))
-            .args(["--nofork", "--print-address"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon is installed (package dbus)");
-        let mut address = String::new();
-        BufReader::new(daemon.stdout.take().unwrap())
-            .read_line(&mut address)
-            .unwrap();
-        let address = address.trim().to_owned();
-        assert!(
-            address.starts_with("unix:"),
-            "dbus-daemon printed {address:?}"
-        );
+        let (daemon, address) =
+            private_bus::start(&sandbox.path("bus.conf"), &sandbox.path("bus.socket"));
         Self { daemon, address }
     }
 }
