@@ -4,6 +4,7 @@ import { el, clear } from "./dom";
 import { api, appError } from "./ipc";
 import type { AppError } from "./bindings/AppError";
 import type { FieldError } from "./bindings/FieldError";
+import type { Opened } from "./bindings/Opened";
 
 let ids = 0;
 const nextId = (prefix: string) => `${prefix}-${String(++ids)}`;
@@ -84,23 +85,74 @@ export function revealToggle(input: HTMLInputElement, what: string): HTMLButtonE
   return button;
 }
 
-/** A value to copy into JumpCloud, with its Copy button. */
-export function copyable(text: string, label: string): HTMLElement {
+/**
+ * A small button whose action reports its outcome in a status line beside
+ * it: `run` resolves to the text to show; a failure shows what happened and
+ * what to do.
+ */
+export function statusButton(options: {
+  label: string;
+  ariaLabel: string;
+  attrs?: Record<string, string>;
+  run: () => Promise<string>;
+  /** Clear the status after this long (for short confirmations like "Copied"). */
+  fadeAfterMs?: number;
+}): [HTMLButtonElement, HTMLElement] {
   const status = el("span", { class: "copy-status", role: "status" });
-  const button = el("button", { type: "button", class: "secondary small copy", "data-copy": text }, "Copy");
-  button.setAttribute("aria-label", `Copy ${label}`);
+  const button = el("button", { type: "button", class: "secondary small", ...options.attrs }, options.label);
+  button.setAttribute("aria-label", options.ariaLabel);
   button.addEventListener("click", () => {
-    api
-      .copyText(text)
-      .then(() => {
-        status.textContent = "Copied";
-        setTimeout(() => { status.textContent = ""; }, 2500);
+    options
+      .run()
+      .then((text) => {
+        status.textContent = text;
+        const fade = options.fadeAfterMs;
+        if (fade !== undefined) setTimeout(() => { status.textContent = ""; }, fade);
       })
       .catch((err: unknown) => {
-        status.textContent = appError(err).fix;
+        const error = appError(err);
+        status.textContent = `${error.message} ${error.fix}`;
       });
   });
+  return [button, status];
+}
+
+/** A value to copy into JumpCloud, with its Copy button. */
+export function copyable(text: string, label: string): HTMLElement {
+  const [button, status] = statusButton({
+    label: "Copy",
+    ariaLabel: `Copy ${label}`,
+    attrs: { class: "secondary small copy", "data-copy": text },
+    run: () => api.copyText(text).then(() => "Copied"),
+    fadeAfterMs: 2500,
+  });
   return el("div", { class: "copyable" }, el("code", { class: "value" }, text), button, status);
+}
+
+/**
+ * The outcome of opening a page in the browser: the address is always shown
+ * with a Copy button, and when no browser opened, why.
+ */
+export function openedPanel(opened: Opened, what: string, success?: HTMLElement): HTMLElement {
+  if (opened.error) {
+    return el(
+      "div",
+      { class: "panel warn", role: "alert" },
+      el("p", {}, `${opened.error.message} Open this address yourself:`),
+      copyable(opened.url, what),
+    );
+  }
+  return success ?? el("div", { class: "panel" }, el("p", {}, "Opened in your browser. If nothing appeared, open this address:"), copyable(opened.url, what));
+}
+
+/** Opens a page and shows the outcome (or the failure) in `target`. */
+export async function openInto(target: HTMLElement, open: () => Promise<Opened>, what: string, success?: (opened: Opened) => HTMLElement): Promise<void> {
+  try {
+    const opened = await open();
+    target.replaceChildren(openedPanel(opened, what, success?.(opened)));
+  } catch (err) {
+    target.replaceChildren(errorPanel(appError(err)));
+  }
 }
 
 /** What went wrong and what to do, with an optional action button. */

@@ -2,7 +2,7 @@
 import { el } from "../dom";
 import { api, appError } from "../ipc";
 import type { Context } from "../context";
-import { copyable, errorPanel } from "../ui";
+import { errorPanel, openInto } from "../ui";
 
 export function doneScreen(ctx: Context): { title: string; summary: string; render(): HTMLElement } {
   return {
@@ -16,16 +16,7 @@ export function doneScreen(ctx: Context): { title: string; summary: string; rend
       const exportStatus = el("div", { id: "export-status", "aria-live": "polite" });
       const openButton = el("button", { type: "button", class: "primary-outline", id: "open-instance" }, "Open ConductorOne");
       openButton.addEventListener("click", () => {
-        api
-          .openPage("instance")
-          .then((opened) => {
-            openResult.replaceChildren(
-              opened.error
-                ? el("div", { class: "panel warn", role: "alert" }, el("p", {}, `${opened.error.message} Open this address yourself:`), copyable(opened.url, "instance address"))
-                : el("p", {}, `Opened ${opened.url} in your browser.`),
-            );
-          })
-          .catch((err: unknown) => { openResult.replaceChildren(errorPanel(appError(err))); });
+        void openInto(openResult, () => api.openPage("instance"), "instance address", (opened) => el("p", {}, `Opened ${opened.url} in your browser.`));
       });
       const exportButton = el("button", { type: "button", class: "secondary", id: "export-report" }, "Export setup report…");
       exportButton.addEventListener("click", () => {

@@ -9,7 +9,7 @@ import type { JumpcloudAppForm } from "../bindings/JumpcloudAppForm";
 import type { FormItem } from "../bindings/FormItem";
 import type { Region } from "../bindings/Region";
 import { notifyChange, type StepView } from "../stepper";
-import { copyable, errorPanel, field } from "../ui";
+import { copyable, errorPanel, field, openInto, statusButton } from "../ui";
 
 export function jumpcloudAppStep(ctx: Context): StepView {
   let form: JumpcloudAppForm | null = null;
@@ -54,13 +54,11 @@ export function jumpcloudAppStep(ctx: Context): StepView {
   }
 
   function logoButton(): HTMLElement {
-    const status = el("span", { class: "copy-status", role: "status" });
-    const button = el("button", { type: "button", class: "secondary small", id: "save-logo" }, "Save logo…");
-    button.addEventListener("click", () => {
-      api
-        .saveLogo()
-        .then((path) => { status.textContent = path ? `Saved to ${path}` : ""; })
-        .catch((err: unknown) => { status.textContent = `${appError(err).message} ${appError(err).fix}`; });
+    const [button, status] = statusButton({
+      label: "Save logo…",
+      ariaLabel: "Save the logo to a file",
+      attrs: { id: "save-logo" },
+      run: () => api.saveLogo().then((path) => (path ? `Saved to ${path}` : "")),
     });
     return el("div", { class: "form-value" }, button, status);
   }
@@ -85,18 +83,7 @@ export function jumpcloudAppStep(ctx: Context): StepView {
     }
   }
 
-  async function openPortal(): Promise<void> {
-    try {
-      const opened = await api.openPage("sso_applications");
-      openResult.replaceChildren(
-        opened.error
-          ? el("div", { class: "panel warn", role: "alert" }, el("p", {}, `${opened.error.message} Open this address yourself:`), copyable(opened.url, "Admin Portal address"))
-          : el("div", { class: "panel" }, el("p", {}, "Opened in your browser. If nothing appeared, open this address:"), copyable(opened.url, "Admin Portal address")),
-      );
-    } catch (err) {
-      openResult.replaceChildren(errorPanel(appError(err)));
-    }
-  }
+  const openPortal = () => openInto(openResult, () => api.openPage("sso_applications"), "Admin Portal address");
 
   regionSelect.addEventListener("change", () => {
     void api.setRegion(regionSelect.value as Region).then((next) => {

@@ -11,7 +11,7 @@ import type { LivenessUpdate } from "../bindings/LivenessUpdate";
 import type { LoginProgress } from "../bindings/LoginProgress";
 import type { Verified } from "../bindings/Verified";
 import { notifyChange, type StepView } from "../stepper";
-import { copyable, errorPanel, field, revealToggle } from "../ui";
+import { copyable, errorPanel, field, openInto, revealToggle, statusButton } from "../ui";
 
 export function connectStep(ctx: Context): StepView {
   const clientId = field({
@@ -184,17 +184,11 @@ export function connectStep(ctx: Context): StepView {
   const live = () => ctx.progress.registration.instance_live_at !== null;
 
   function secretCopy(which: "invite_code" | "client_secret", label: string): HTMLElement {
-    const status = el("span", { class: "copy-status", role: "status" });
-    const button = el("button", { type: "button", class: "secondary small", id: `copy-${which}` }, "Copy");
-    button.setAttribute("aria-label", `Copy the ${label}`);
-    button.addEventListener("click", () => {
-      api
-        .copySecret(which)
-        .then((seconds) => { status.textContent = `Copied. The clipboard is emptied in ${String(seconds)} seconds.`; })
-        .catch((err: unknown) => {
-          const error = appError(err);
-          status.textContent = `${error.message} ${error.fix}`;
-        });
+    const [button, status] = statusButton({
+      label: "Copy",
+      ariaLabel: `Copy the ${label}`,
+      attrs: { id: `copy-${which}` },
+      run: () => api.copySecret(which).then((seconds) => `Copied. The clipboard is emptied in ${String(seconds)} seconds.`),
     });
     return el("div", { class: "copyable" }, el("code", { class: "value" }, "•••••••• (in your keychain)"), button, status);
   }
@@ -251,19 +245,13 @@ export function connectStep(ctx: Context): StepView {
 
   openSignup.addEventListener("click", () => {
     void (async () => {
-      try {
-        const opened = await api.openSignup();
-        ctx.progress = await api.progress();
-        signupOpened.replaceChildren(
-          opened.error
-            ? el("div", { class: "panel warn", role: "alert" }, el("p", {}, `${opened.error.message} Open this address yourself:`), copyable(opened.url, "signup address"))
-            : el("p", {}, "ConductorOne's signup page is open in your browser. Fill it in with these values, in this order:"),
-        );
-        renderHandoff();
-        void waitForInstance();
-      } catch (err) {
-        signupOpened.replaceChildren(errorPanel(appError(err)));
-      }
+      await openInto(signupOpened, api.openSignup, "signup address", () =>
+        el("p", {}, "ConductorOne's signup page is open in your browser. Fill it in with these values, in this order:"),
+      );
+      ctx.progress = await api.progress();
+      if (ctx.progress.registration.signup_opened_at === null) return;
+      renderHandoff();
+      void waitForInstance();
     })();
   });
   stopWaiting.addEventListener("click", () => { void api.stopWaiting(); });

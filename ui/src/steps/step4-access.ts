@@ -8,7 +8,7 @@ import type { Context } from "../context";
 import type { AccessForm } from "../bindings/AccessForm";
 import type { AccessItem } from "../bindings/AccessItem";
 import { notifyChange, type StepView } from "../stepper";
-import { copyable, errorPanel } from "../ui";
+import { copyable, errorPanel, openInto } from "../ui";
 
 export function accessStep(ctx: Context): StepView {
   let form: AccessForm | null = null;
@@ -30,18 +30,7 @@ export function accessStep(ctx: Context): StepView {
     return el("div", { class: "check" }, box, el("label", { for: box.id }, label));
   }
 
-  async function openGroups(): Promise<void> {
-    try {
-      const opened = await api.openPage("user_groups");
-      openResult.replaceChildren(
-        opened.error
-          ? el("div", { class: "panel warn", role: "alert" }, el("p", {}, `${opened.error.message} Open this address yourself:`), copyable(opened.url, "user groups address"))
-          : el("div", { class: "panel" }, el("p", {}, "Opened in your browser. If nothing appeared, open this address:"), copyable(opened.url, "user groups address")),
-      );
-    } catch (err) {
-      openResult.replaceChildren(errorPanel(appError(err)));
-    }
-  }
+  const openGroups = () => openInto(openResult, () => api.openPage("user_groups"), "user groups address");
 
   function show(next: AccessForm): void {
     form = next;
