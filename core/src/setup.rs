@@ -357,10 +357,10 @@ impl Setup {
         Ok(())
     }
 
-    /// The instance's address answered: registration is done.
-    pub fn record_instance_live(&mut self) -> Result<(), AppError> {
+    /// The instance's address answered at `at`: registration is done.
+    pub fn record_instance_live(&mut self, at: OffsetDateTime) -> Result<(), AppError> {
         if self.state.registration.instance_live_at.is_none() {
-            self.state.registration.instance_live_at = Some(OffsetDateTime::now_utc());
+            self.state.registration.instance_live_at = Some(at);
             self.save()?;
         }
         Ok(())
@@ -486,7 +486,8 @@ mod tests {
             .expect("saved");
         assert!(s.verified());
         s.record_signup_opened().expect("allowed");
-        s.record_instance_live().expect("saved");
+        s.record_instance_live(OffsetDateTime::now_utc())
+            .expect("saved");
         s.set_access_checklist([AccessItem::PickGroup].into())
             .expect("saved");
         s.finish().expect("saved");

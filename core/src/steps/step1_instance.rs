@@ -34,13 +34,6 @@ pub const DOMAIN_MAX_CHARS: usize = 63;
 /// The longest display name the assistant accepts.
 pub const DISPLAY_NAME_MAX_CHARS: usize = 100;
 
-/// Shown under the domain field.
-pub const DOMAIN_HINT: &str =
-    "Letters a–z, digits 0–9 and hyphens. Capital letters are changed to lower case for you.";
-/// Shown under the invite code field.
-pub const INVITE_CODE_HINT: &str =
-    "Paste it exactly as you received it: capital and small letters matter.";
-
 const ALLOWED_DOMAIN_CHARACTERS: &str = "only the letters a–z, the digits 0–9 and hyphens work";
 
 /// Builds a field error. Shared by the step modules.

@@ -195,7 +195,10 @@ pub async fn wait_for_instance(
     };
     let live =
         liveness::wait_until_live(&url, &LivenessConfig::default(), &report, &cancel).await?;
-    state.setup().record_instance_live()?;
+    let answered = live
+        .answered_at()
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    state.setup().record_instance_live(answered)?;
     Ok(live)
 }
 
