@@ -15,6 +15,8 @@
 //
 // Only loopback addresses are ever requested.
 
+import { decodeEntities, firstForm } from '../tests/idp/html-form.mjs';
+
 const MAX_STEPS = 30;
 const REQUEST_TIMEOUT_MS = 15_000;
 export const SANDBOX_LOGIN = 'admin@acme.example';
@@ -36,43 +38,6 @@ export class SignupFailed extends Error {
     this.title = title;
     this.text = text;
   }
-}
-
-function decodeEntities(text) {
-  return text
-    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&larr;/g, '\u2190')
-    .replace(/&amp;/g, '&');
-}
-
-function attributes(tag) {
-  const attrs = {};
-  const body = tag.replace(/^<\s*[a-zA-Z]+/, '').replace(/\/?>$/, '');
-  const re = /([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
-  let m;
-  while ((m = re.exec(body)) !== null) {
-    attrs[m[1].toLowerCase()] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '');
-  }
-  return attrs;
-}
-
-function firstForm(html) {
-  const m = /<form\b[^>]*>([\s\S]*?)<\/form>/i.exec(html);
-  if (!m) return null;
-  const open = attributes(/<form\b[^>]*>/i.exec(m[0])[0]);
-  const fields = [];
-  const buttons = [];
-  for (const tag of m[1].match(/<(input|button)\b[^>]*>/gi) ?? []) {
-    const attrs = attributes(tag);
-    if (/^<button/i.test(tag) || (attrs.type ?? '').toLowerCase() === 'submit') buttons.push(attrs);
-    else if (attrs.name !== undefined) fields.push({ name: attrs.name, value: attrs.value ?? '' });
-  }
-  return { action: open.action ?? '', method: (open.method ?? 'get').toUpperCase(), fields, buttons };
 }
 
 function pageText(html) {

@@ -39,6 +39,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { decodeEntities, attributes, firstForm } from './html-form.mjs';
 
 const CHILD_ENV = 'C1_TEST_BROWSER_DETACHED';
 const MAX_STEPS = 40;
@@ -71,54 +72,6 @@ function parseUrl(text) {
   } catch {
     return null;
   }
-}
-
-function decodeEntities(text) {
-  return text
-    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-function attributes(tag) {
-  const attrs = {};
-  const re = /([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
-  // Skip the tag name itself.
-  const body = tag.replace(/^<\s*[a-zA-Z]+/, '').replace(/\/?>$/, '');
-  let m;
-  while ((m = re.exec(body)) !== null) {
-    attrs[m[1].toLowerCase()] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '');
-  }
-  return attrs;
-}
-
-// The first form on the page: where it goes, its fields and its buttons.
-function firstForm(html) {
-  const m = /<form\b[^>]*>([\s\S]*?)<\/form>/i.exec(html);
-  if (!m) return null;
-  const open = /<form\b[^>]*>/i.exec(m[0])[0];
-  const formAttrs = attributes(open);
-  const fields = [];
-  const buttons = [];
-  for (const tag of m[1].match(/<(input|button)\b[^>]*>/gi) ?? []) {
-    const attrs = attributes(tag);
-    const isButton = /^<button/i.test(tag) || ['submit', 'image'].includes((attrs.type ?? '').toLowerCase());
-    if (isButton) {
-      buttons.push(attrs);
-    } else if (attrs.name !== undefined) {
-      fields.push({ name: attrs.name, value: attrs.value ?? '', type: (attrs.type ?? 'text').toLowerCase() });
-    }
-  }
-  return {
-    action: formAttrs.action ?? '',
-    method: (formAttrs.method ?? 'get').toUpperCase(),
-    fields,
-    buttons,
-  };
 }
 
 function isDeclineButton(button) {
