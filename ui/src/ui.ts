@@ -92,7 +92,8 @@ export function revealToggle(input: HTMLInputElement, what: string): HTMLButtonE
  */
 export function statusButton(options: {
   label: string;
-  ariaLabel: string;
+  /** A fuller name for screen readers; it must contain the visible label. */
+  ariaLabel?: string;
   attrs?: Record<string, string>;
   run: () => Promise<string>;
   /** Clear the status after this long (for short confirmations like "Copied"). */
@@ -100,7 +101,7 @@ export function statusButton(options: {
 }): [HTMLButtonElement, HTMLElement] {
   const status = el("span", { class: "copy-status", role: "status" });
   const button = el("button", { type: "button", class: "secondary small", ...options.attrs }, options.label);
-  button.setAttribute("aria-label", options.ariaLabel);
+  if (options.ariaLabel) button.setAttribute("aria-label", options.ariaLabel);
   button.addEventListener("click", () => {
     options
       .run()

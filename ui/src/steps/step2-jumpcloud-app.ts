@@ -56,7 +56,6 @@ export function jumpcloudAppStep(ctx: Context): StepView {
   function logoButton(): HTMLElement {
     const [button, status] = statusButton({
       label: "Save logo…",
-      ariaLabel: "Save the logo to a file",
       attrs: { id: "save-logo" },
       run: () => api.saveLogo().then((path) => (path ? `Saved to ${path}` : "")),
     });
