@@ -1,7 +1,7 @@
 // The done screen: what was set up, where to go next, and the setup report.
 import { el } from "../dom";
 import { api, appError } from "../ipc";
-import type { Context } from "../context";
+import { verifiedEmail, type Context } from "../context";
 import { errorPanel, openInto } from "../ui";
 
 export function doneScreen(ctx: Context): { title: string; summary: string; render(): HTMLElement } {
@@ -10,8 +10,7 @@ export function doneScreen(ctx: Context): { title: string; summary: string; rend
     summary: "Your instance is live and signs people in with JumpCloud.",
     render() {
       const p = ctx.progress;
-      const outcome = p.verification?.outcome;
-      const email = outcome?.result === "passed" ? outcome.email : "not verified";
+      const email = verifiedEmail(p) ?? "not verified";
       const openResult = el("div", { "aria-live": "polite" });
       const exportStatus = el("div", { id: "export-status", "aria-live": "polite" });
       const openButton = el("button", { type: "button", class: "primary-outline", id: "open-instance" }, "Open ConductorOne");

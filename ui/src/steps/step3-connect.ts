@@ -5,7 +5,7 @@
 import { readText } from "@tauri-apps/plugin-clipboard-manager";
 import { el, clear } from "../dom";
 import { api, appError, CommandError } from "../ipc";
-import type { Context } from "../context";
+import { verifiedEmail, type Context } from "../context";
 import type { FieldError } from "../bindings/FieldError";
 import type { LivenessUpdate } from "../bindings/LivenessUpdate";
 import type { LoginProgress } from "../bindings/LoginProgress";
@@ -64,7 +64,7 @@ export function connectStep(ctx: Context): StepView {
   const resultBox = el("div", { class: "verify-result", id: "verify-result" });
   let running = false;
 
-  const passed = () => ctx.progress.verification?.outcome.result === "passed";
+  const passed = () => verifiedEmail(ctx.progress) !== null;
 
   function showStored(storeName: string | null, clipboardCleared = false): void {
     if (!ctx.progress.secret_stored) {
@@ -312,9 +312,10 @@ export function connectStep(ctx: Context): StepView {
     id: "connect",
     render() {
       showStored(null);
-      if (ctx.progress.verification?.outcome.result === "passed") {
+      const email = verifiedEmail(ctx.progress);
+      if (email !== null) {
         resultBox.replaceChildren(
-          el("div", { class: "panel ok", role: "status", "data-outcome": "verified" }, el("p", { class: "panel-title" }, `Verified earlier: JumpCloud signed you in as ${ctx.progress.verification.outcome.email}.`)),
+          el("div", { class: "panel ok", role: "status", "data-outcome": "verified" }, el("p", { class: "panel-title" }, `Verified earlier: JumpCloud signed you in as ${email}.`)),
         );
       }
       updateButtons();
