@@ -1,17 +1,18 @@
 // Step 3: connect JumpCloud to ConductorOne. The Client ID and secret are
 // pasted (or typed), sent to Rust once and stored in the keychain; the secret
 // field is emptied at once. "Sign up with JumpCloud" then proves the app
-// works with a real sign-in, and explains any failure with its fix.
+// works with a real sign-in, and explains any failure with its fix. Once it
+// passed, the signup section (signup.ts) takes the admin to ConductorOne.
 import { readText } from "@tauri-apps/plugin-clipboard-manager";
 import { el, clear } from "../dom";
 import { api, appError, CommandError } from "../ipc";
 import { verifiedEmail, type Context } from "../context";
 import type { FieldError } from "../bindings/FieldError";
-import type { LivenessUpdate } from "../bindings/LivenessUpdate";
 import type { LoginProgress } from "../bindings/LoginProgress";
 import type { Verified } from "../bindings/Verified";
 import { notifyChange, type StepView } from "../stepper";
-import { copyable, errorPanel, field, openInto, revealToggle, statusButton } from "../ui";
+import { copyable, errorPanel, field, revealToggle } from "../ui";
+import { signupSection } from "./signup";
 
 export function connectStep(ctx: Context): StepView {
   const clientId = field({
@@ -62,6 +63,7 @@ export function connectStep(ctx: Context): StepView {
   const cancelButton = el("button", { type: "button", class: "secondary", id: "cancel-verify", hidden: true }, "Cancel");
   const progressBox = el("div", { class: "verify-progress", id: "verify-progress", "aria-live": "polite" });
   const resultBox = el("div", { class: "verify-result", id: "verify-result" });
+  const signup = signupSection(ctx);
   let running = false;
 
   const passed = () => verifiedEmail(ctx.progress) !== null;
@@ -148,7 +150,6 @@ export function connectStep(ctx: Context): StepView {
     try {
       const verified = await api.verifySso(stage);
       showVerified(verified);
-      handoff.hidden = false;
     } catch (err) {
       const error = appError(err);
       const target = error.step;
@@ -164,120 +165,13 @@ export function connectStep(ctx: Context): StepView {
     } finally {
       // Rust recorded the outcome (and a secret found missing); take its word.
       ctx.progress = await api.progress().catch(() => ctx.progress);
-      renderHandoff();
+      signup.update();
       running = false;
       clear(progressBox);
       updateButtons();
       resultBox.scrollIntoView({ block: "nearest" });
     }
   }
-
-  // --- Hand-off to ConductorOne's signup, then waiting for the instance ---
-  const handoff = el("section", { class: "handoff", id: "handoff", "aria-labelledby": "handoff-heading" });
-  const openSignup = el("button", { type: "button", class: "primary-outline", id: "open-signup" }, "Create my ConductorOne instance");
-  const signupOpened = el("div", { "aria-live": "polite" });
-  const helper = el("ol", { class: "paste-helper", id: "paste-helper" });
-  const instanceStatus = el("div", { class: "instance-status", id: "instance-status", "aria-live": "polite" });
-  const stopWaiting = el("button", { type: "button", class: "secondary", id: "stop-waiting", hidden: true }, "Stop waiting");
-  const resumeWaiting = el("button", { type: "button", class: "secondary", id: "resume-waiting", hidden: true }, "Check again");
-  let waiting = false;
-  const live = () => ctx.progress.registration.instance_live_at !== null;
-
-  function secretCopy(which: "invite_code" | "client_secret", label: string): HTMLElement {
-    const [button, status] = statusButton({
-      label: "Copy",
-      ariaLabel: `Copy the ${label}`,
-      attrs: { id: `copy-${which}` },
-      run: () => api.copySecret(which).then((seconds) => `Copied. The clipboard is emptied in ${String(seconds)} seconds.`),
-    });
-    return el("div", { class: "copyable" }, el("code", { class: "value" }, "•••••••• (in your keychain)"), button, status);
-  }
-
-  function renderHelper(): void {
-    const row = (label: string, value: HTMLElement) => el("li", {}, el("p", { class: "item-label" }, label), value);
-    helper.replaceChildren(
-      row("Domain", copyable(ctx.progress.domain, "Domain")),
-      row("Display name", copyable(ctx.progress.display_name, "Display name")),
-      row("Invite code", secretCopy("invite_code", "invite code")),
-      row("Client ID", copyable(ctx.progress.client_id ?? "", "Client ID")),
-      row("Client secret", secretCopy("client_secret", "Client Secret")),
-      el("li", {}, el("p", { class: "item-label" }, "Then click “Sign up with JumpCloud” on that page and sign in.")),
-    );
-  }
-
-  function showLive(url?: string): void {
-    const text = url ? `Your ConductorOne instance is live at ${url}` : "Your ConductorOne instance is live.";
-    instanceStatus.replaceChildren(
-      el("div", { class: "panel ok", role: "status", "data-outcome": "live" }, el("p", { class: "panel-title" }, text)),
-    );
-  }
-
-  async function waitForInstance(): Promise<void> {
-    if (waiting || live()) return;
-    waiting = true;
-    stopWaiting.hidden = false;
-    resumeWaiting.hidden = true;
-    instanceStatus.replaceChildren(el("p", {}, "Waiting for your new instance to answer…"));
-    try {
-      const result = await api.waitForInstance((update: LivenessUpdate) => {
-        const since = new Date(update.since).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-        instanceStatus.replaceChildren(
-          el("p", {}, `Waiting for your new instance since ${since}.`),
-          el("p", { class: "hint", "data-probe": update.outcome.kind }, `${update.message} Next check in ${String(update.next_check_in_secs)} s.`),
-        );
-      });
-      ctx.progress = await api.progress();
-      showLive(result.url);
-    } catch (err) {
-      const error = appError(err);
-      instanceStatus.replaceChildren(
-        error.kind === "cancelled"
-          ? el("p", {}, "Stopped waiting. Come back any time: the assistant checks again when you return to this step.")
-          : errorPanel(error),
-      );
-      resumeWaiting.hidden = false;
-    } finally {
-      waiting = false;
-      stopWaiting.hidden = true;
-      notifyChange(instanceStatus);
-    }
-  }
-
-  openSignup.addEventListener("click", () => {
-    void (async () => {
-      await openInto(signupOpened, api.openSignup, "signup address", () =>
-        el("p", {}, "ConductorOne's signup page is open in your browser. Fill it in with these values, in this order:"),
-      );
-      ctx.progress = await api.progress();
-      if (ctx.progress.registration.signup_opened_at === null) return;
-      renderHandoff();
-      void waitForInstance();
-    })();
-  });
-  stopWaiting.addEventListener("click", () => { void api.stopWaiting(); });
-  resumeWaiting.addEventListener("click", () => { void waitForInstance(); });
-
-  function renderHandoff(): void {
-    if (!passed()) {
-      handoff.hidden = true;
-      return;
-    }
-    handoff.hidden = false;
-    const opened = ctx.progress.registration.signup_opened_at !== null;
-    helper.hidden = !opened;
-    if (opened) renderHelper();
-    if (live()) showLive();
-  }
-
-  handoff.append(
-    el("h2", { id: "handoff-heading" }, "Create your ConductorOne instance"),
-    el("p", {}, "JumpCloud works with these settings. Now create the instance on ConductorOne's signup page; the assistant gives you each value to paste and tells you when the instance is live."),
-    el("div", { class: "button-row" }, openSignup),
-    signupOpened,
-    helper,
-    instanceStatus,
-    el("div", { class: "button-row" }, stopWaiting, resumeWaiting),
-  );
 
   function updateButtons(): void {
     const haveCredentials = ctx.progress.secret_stored || secret.input.value !== "";
@@ -305,7 +199,7 @@ export function connectStep(ctx: Context): StepView {
     el("div", { class: "button-row" }, verifyButton, cancelButton),
     progressBox,
     resultBox,
-    handoff,
+    signup.root,
   );
 
   return {
@@ -319,13 +213,12 @@ export function connectStep(ctx: Context): StepView {
         );
       }
       updateButtons();
-      renderHandoff();
-      // Coming back after the signup page was opened: keep checking.
-      if (ctx.progress.registration.signup_opened_at !== null && !live()) void waitForInstance();
+      signup.update();
+      signup.resume();
       return root;
     },
     // Step 4 follows once the instance exists (which needs a passed sign-in).
-    ready: () => passed() && live() && !running,
+    ready: () => passed() && signup.live() && !running,
     async leave() {
       if (secret.input.value !== "") return saveCredentials();
       return Promise.resolve(true);
