@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { AppInfo } from "./bindings/AppInfo";
-import { freshProgress } from "./test-fixtures";
+import { freshProgress, settle } from "./test-fixtures";
 import { start } from "./main";
 import { Stepper, type StepView } from "./stepper";
 import type { StepId } from "./bindings/StepId";
@@ -28,10 +28,6 @@ function button(id: string): HTMLButtonElement {
   const b = document.getElementById(id);
   if (!(b instanceof HTMLButtonElement)) throw new Error(`no button #${id}`);
   return b;
-}
-
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 describe("stepper", () => {

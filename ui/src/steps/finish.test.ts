@@ -1,45 +1,19 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { Context } from "../context";
-import type { SavedState } from "../bindings/SavedState";
-import { freshProgress } from "../test-fixtures";
+import { settle, testContext, verifiedProgress } from "../test-fixtures";
 import { connectStep } from "./step3-connect";
 import { accessStep } from "./step4-access";
 import { doneScreen } from "./done";
-
-const settle = async (n = 3) => {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-};
-
-const verified: SavedState = {
-  ...freshProgress,
-  current_step: "connect",
-  domain: "acmeco",
-  display_name: "Acme Co",
-  client_id: "client-1",
-  secret_stored: true,
-  invite_code_stored: true,
-  verification: {
-    at: "2026-11-28T10:00:00Z",
-    issuer: "https://oauth.id.jumpcloud.com/",
-    client_id: "client-1",
-    outcome: { result: "passed", email: "admin@acme.example", checks: [] },
-  },
-};
-
-function context(progress: SavedState): Context {
-  return { progress: structuredClone(progress), storeName: "GNOME Keyring", goTo: () => undefined };
-}
 
 afterEach(() => {
   clearMocks();
   document.body.replaceChildren();
 });
 
-describe("step 3 hand-off", () => {
+describe("step 3 signup", () => {
   it("is hidden until the sign-in was verified", () => {
     mockIPC(() => null);
-    const view = connectStep(context({ ...verified, verification: null }));
+    const view = connectStep(testContext({ ...verifiedProgress, verification: null }));
     document.body.appendChild(view.render());
     expect(document.querySelector<HTMLElement>("#handoff")?.hidden).toBe(true);
     expect(view.ready()).toBe(false);
@@ -47,7 +21,7 @@ describe("step 3 hand-off", () => {
 
   it("opens the signup page, lists the five values in the form's order, copies secrets through Rust", async () => {
     const calls: { cmd: string; args: unknown }[] = [];
-    const opened = { ...verified, registration: { signup_opened_at: "2026-11-28T10:01:00Z", instance_live_at: null } };
+    const opened = { ...verifiedProgress, registration: { signup_opened_at: "2026-11-28T10:01:00Z", instance_live_at: null } };
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
       if (cmd === "open_signup") return { url: "https://accounts.conductor.one/accounts/signup" };
@@ -56,16 +30,16 @@ describe("step 3 hand-off", () => {
       if (cmd === "wait_for_instance") return new Promise(() => undefined);
       return null;
     });
-    const ctx = context(verified);
+    const ctx = testContext(verifiedProgress);
     const view = connectStep(ctx);
     document.body.appendChild(view.render());
     document.querySelector<HTMLButtonElement>("#open-signup")?.click();
-    await settle();
+    await settle(3);
     const labels = [...document.querySelectorAll("#paste-helper .item-label")].map((l) => l.textContent);
     expect(labels.slice(0, 5)).toEqual(["Domain", "Display name", "Invite code", "Client ID", "Client secret"]);
     expect(document.querySelector("#paste-helper")?.textContent).not.toContain("client-secret-value");
     document.querySelector<HTMLButtonElement>("#copy-client_secret")?.click();
-    await settle();
+    await settle(3);
     expect(calls.find((c) => c.cmd === "copy_secret")?.args).toEqual({ which: "client_secret" });
     expect(document.querySelector("#copy-client_secret + .copy-status")?.textContent).toContain("30 seconds");
     expect(calls.some((c) => c.cmd === "wait_for_instance")).toBe(true);
@@ -74,8 +48,8 @@ describe("step 3 hand-off", () => {
 
   it("is ready once the instance answered", () => {
     mockIPC(() => null);
-    const live = { ...verified, registration: { signup_opened_at: "2026-11-28T10:01:00Z", instance_live_at: "2026-11-28T10:05:00Z" } };
-    const view = connectStep(context(live));
+    const live = { ...verifiedProgress, registration: { signup_opened_at: "2026-11-28T10:01:00Z", instance_live_at: "2026-11-28T10:05:00Z" } };
+    const view = connectStep(testContext(live));
     document.body.appendChild(view.render());
     expect(document.querySelector('[data-outcome="live"]')).not.toBeNull();
     expect(view.ready()).toBe(true);
@@ -108,13 +82,13 @@ describe("step 4 and the done screen", () => {
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
       if (cmd === "access_form") return form;
-      if (cmd === "finish_setup") return { ...verified, finished_at: "2026-11-28T11:00:00Z" };
+      if (cmd === "finish_setup") return { ...verifiedProgress, finished_at: "2026-11-28T11:00:00Z" };
       return null;
     });
-    const ctx = context(verified);
+    const ctx = testContext(verifiedProgress);
     const view = accessStep(ctx);
     document.body.appendChild(view.render());
-    await settle();
+    await settle(3);
     expect(document.querySelector("#cleanup")?.textContent).toContain("--client-id client-1");
     document.querySelector<HTMLInputElement>("#access-pick_group")?.click();
     expect(calls.find((c) => c.cmd === "set_access_checklist")?.args).toEqual({ ticked: ["pick_group"] });
@@ -125,11 +99,11 @@ describe("step 4 and the done screen", () => {
 
   it("the done screen summarises the setup and exports the report through Rust", async () => {
     mockIPC((cmd) => (cmd === "export_report" ? "/home/admin/conductorone-setup-acmeco.md" : null));
-    const done = doneScreen(context(verified));
+    const done = doneScreen(testContext(verifiedProgress));
     document.body.appendChild(done.render());
     expect(document.querySelector(".summary-list")?.textContent).toContain("admin@acme.example");
     document.querySelector<HTMLButtonElement>("#export-report")?.click();
-    await settle();
+    await settle(3);
     expect(document.querySelector("#export-status")?.textContent).toBe("Report saved to /home/admin/conductorone-setup-acmeco.md");
   });
 });
@@ -137,10 +111,10 @@ describe("step 4 and the done screen", () => {
 describe("step 3 Paste buttons", () => {
   it("say what to do at the field when the clipboard holds no text", async () => {
     mockIPC((cmd) => (cmd === "plugin:clipboard-manager|read_text" ? Promise.reject(new Error("no text")) : null));
-    const view = connectStep(context({ ...verified, verification: null }));
+    const view = connectStep(testContext({ ...verifiedProgress, verification: null }));
     document.body.appendChild(view.render());
     document.querySelector<HTMLButtonElement>("#paste-client_secret")?.click();
-    await settle();
+    await settle(3);
     expect(document.querySelector("#client_secret-error")?.textContent).toContain("Ctrl+V");
     expect(document.querySelector("#client_secret")?.getAttribute("aria-invalid")).toBe("true");
   });

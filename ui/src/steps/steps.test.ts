@@ -1,15 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { Context } from "../context";
-import { freshProgress } from "../test-fixtures";
+import { freshProgress, settle, testContext } from "../test-fixtures";
 import { instanceStep } from "./step1-instance";
 import { jumpcloudAppStep } from "./step2-jumpcloud-app";
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-function context(): Context {
-  return { progress: { ...freshProgress }, storeName: "GNOME Keyring", goTo: () => undefined };
-}
 
 function type(input: HTMLInputElement | null, value: string): void {
   if (!input) throw new Error("no input");
@@ -31,7 +24,7 @@ describe("step 1 view", () => {
         ? { domain: null, instance_url: null, errors: [{ field: "domain", reason: "domain_is_url", message: "That is a web address.", suggestion: "acmeco" }] }
         : { domain, instance_url: `https://${domain}.conductor.one/`, errors: [] };
     });
-    const view = instanceStep(context());
+    const view = instanceStep(testContext());
     document.body.appendChild(view.render());
     const domain = document.querySelector<HTMLInputElement>("#domain");
     type(domain, "https://acmeco.conductor.one/");
@@ -56,7 +49,7 @@ describe("step 1 view", () => {
       }
       return null;
     });
-    const ctx = context();
+    const ctx = testContext();
     const view = instanceStep(ctx);
     document.body.appendChild(view.render());
     type(document.querySelector("#domain"), "acmeco");
@@ -86,7 +79,7 @@ describe("step 1 view", () => {
       }
       return null;
     });
-    const view = instanceStep(context());
+    const view = instanceStep(testContext());
     document.body.appendChild(view.render());
     type(document.querySelector("#invite_code"), "ab cd");
     expect(await view.leave?.()).toBe(false);
@@ -130,7 +123,7 @@ describe("step 2 view", () => {
       if (cmd === "copy_text") copied.push(args);
       return null;
     });
-    const view = jumpcloudAppStep(context());
+    const view = jumpcloudAppStep(testContext());
     document.body.appendChild(view.render());
     await settle();
     await settle();
@@ -150,7 +143,7 @@ describe("step 2 view", () => {
       if (cmd === "set_checklist") ticked.push(args);
       return null;
     });
-    const view = jumpcloudAppStep(context());
+    const view = jumpcloudAppStep(testContext());
     document.body.appendChild(view.render());
     await settle();
     await settle();
