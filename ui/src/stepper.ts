@@ -18,6 +18,13 @@ export interface StepView {
   leave?(): Promise<boolean>;
 }
 
+/** The screen after the last step. */
+export interface DoneView {
+  readonly title: string;
+  readonly summary: string;
+  render(): HTMLElement;
+}
+
 export interface StepperOptions {
   info: AppInfo;
   views: Record<StepId, StepView>;
@@ -29,7 +36,7 @@ export interface StepperOptions {
   /** Deletes stored secrets and progress; offered behind a confirmation. */
   onStartOver?: () => Promise<void>;
   /** The screen after the last step; shown when its `leave` succeeds. */
-  done?: { title: string; summary: string; render(): HTMLElement };
+  done?: DoneView;
   /** Open on the done screen (the setup was finished earlier). */
   finished?: boolean;
 }
@@ -41,8 +48,9 @@ export class Stepper {
   private index: number;
   private furthest: number;
   private busy = false;
-  private finished: boolean;
-  private readonly done: StepperOptions["done"];
+  /** Whether the done screen is shown (rather than a step). */
+  private showingDone: boolean;
+  private readonly done: DoneView | undefined;
 
   readonly root: HTMLElement;
   private readonly list: HTMLOListElement;
@@ -62,8 +70,8 @@ export class Stepper {
     this.index = Math.max(0, start);
     this.furthest = this.index;
     this.done = options.done;
-    this.finished = Boolean(options.finished && options.done);
-    if (this.finished) this.furthest = this.steps.length - 1;
+    this.showingDone = Boolean(options.finished && options.done);
+    if (this.showingDone) this.furthest = this.steps.length - 1;
 
     this.list = el("ol", { class: "steps" });
     this.eyebrow = el("p", { class: "eyebrow" });
@@ -125,12 +133,12 @@ export class Stepper {
 
   /** True while the done screen is shown. */
   get isDone(): boolean {
-    return this.finished;
+    return this.showingDone;
   }
 
   /** Shows the current step. `focus` moves focus to its heading. */
   show(focus = false): void {
-    if (this.finished && this.done) {
+    if (this.showingDone && this.done) {
       this.showDone(focus);
       return;
     }
@@ -154,7 +162,7 @@ export class Stepper {
       const ok = view.leave ? await view.leave() : true;
       if (ok && this.index < this.steps.length - 1) this.moveTo(this.index + 1);
       else if (ok && this.done) {
-        this.finished = true;
+        this.showingDone = true;
         this.show(true);
       }
     } finally {
@@ -163,8 +171,8 @@ export class Stepper {
   }
 
   async goBack(): Promise<void> {
-    if (this.finished) {
-      this.finished = false;
+    if (this.showingDone) {
+      this.showingDone = false;
       this.show(true);
       return;
     }
@@ -176,7 +184,7 @@ export class Stepper {
   goTo(id: StepId): void {
     const target = this.steps.findIndex((s) => s.id === id);
     if (target < 0 || target > this.furthest || this.busy) return;
-    this.finished = false;
+    this.showingDone = false;
     this.moveTo(target);
   }
 
@@ -210,7 +218,7 @@ export class Stepper {
   private renderList(): void {
     clear(this.list);
     this.steps.forEach((step, i) => {
-      const status = this.finished || i < this.index ? "done" : i === this.index ? "current" : "upcoming";
+      const status = this.showingDone || i < this.index ? "done" : i === this.index ? "current" : "upcoming";
       const label = el(
         "span",
         { class: "step-label" },
@@ -219,7 +227,7 @@ export class Stepper {
         el("span", { class: "visually-hidden" }, status === "done" ? " (done)" : status === "upcoming" ? " (upcoming)" : ""),
       );
       // Steps already reached can be revisited; upcoming ones cannot be skipped to.
-      const reachable = i <= this.furthest && (this.finished || i !== this.index);
+      const reachable = i <= this.furthest && (this.showingDone || i !== this.index);
       const item = reachable
         ? el("button", { type: "button", class: "step-link", onclick: () => { this.goTo(step.id); } }, label)
         : label;
@@ -230,7 +238,7 @@ export class Stepper {
   }
 
   private updateButtons(): void {
-    if (this.finished) {
+    if (this.showingDone) {
       this.back.hidden = false;
       this.back.disabled = this.busy;
       this.back.textContent = "Back to step 4";

@@ -2,9 +2,10 @@
 import { el } from "../dom";
 import { api, appError } from "../ipc";
 import { verifiedEmail, type Context } from "../context";
+import type { DoneView } from "../stepper";
 import { errorPanel, openInto } from "../ui";
 
-export function doneScreen(ctx: Context): { title: string; summary: string; render(): HTMLElement } {
+export function doneScreen(ctx: Context): DoneView {
   return {
     title: "ConductorOne is set up with JumpCloud",
     summary: "Your instance is live and signs people in with JumpCloud.",
