@@ -74,7 +74,7 @@ export async function start(root: HTMLElement, notice?: string): Promise<Stepper
   root.removeAttribute("aria-busy");
 
   // Prove the keychain in the background; stop with a clear message if absent.
-  const probe = async (): Promise<void> => {
+  const checkKeychain = async (): Promise<void> => {
     try {
       ctx.storeName = (await api.keychainStatus()).store_name;
       root.dataset.keychain = "ready";
@@ -90,7 +90,7 @@ export async function start(root: HTMLElement, notice?: string): Promise<Stepper
   requestAnimationFrame(() => {
     setTimeout(() => {
       if (info.benchmark) void api.benchReady();
-      if (!import.meta.env.VITEST) void probe();
+      if (!import.meta.env.VITEST) void checkKeychain();
     }, 0);
   });
   return stepper;
