@@ -6,9 +6,6 @@ import type { AppError } from "./bindings/AppError";
 import type { FieldError } from "./bindings/FieldError";
 import type { Opened } from "./bindings/Opened";
 
-let ids = 0;
-const nextId = (prefix: string) => `${prefix}-${String(++ids)}`;
-
 export interface Field {
   root: HTMLElement;
   input: HTMLInputElement;
@@ -167,5 +164,3 @@ export function errorPanel(error: AppError, action?: { label: string; run: () =>
     action ? el("button", { type: "button", class: "secondary", onclick: action.run }, action.label) : null,
   );
 }
-
-export { nextId };
