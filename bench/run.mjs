@@ -156,7 +156,7 @@ async function main() {
 
   // Login cost.
   const secret = "bench-client-secret-0123456789abcdef";
-  const browser = `node ${join(root, "tests/idp/browser.mjs")}`;
+  const browser = `node ${join(root, "sandbox/browser.mjs")}`;
   const loginApp = [], loginBare = [], procStart = [];
   for (let i = 0; i < RUNS; i++) {
     const port = await freePort();

@@ -16,12 +16,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Browser, SANDBOX_LOGIN, SignupFailed, readApplicationSaved, submitSignup } from './client.mjs';
+import { Browser } from './browser.mjs';
+import { SANDBOX_LOGIN, SignupFailed, readApplicationSaved, submitSignup } from './client.mjs';
 import { generateInviteCode, isDnsLabel, verifyIdToken } from './conductorone.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const START = join(here, 'start.mjs');
-const BROWSER = join(here, '..', 'tests', 'idp', 'browser.mjs');
+const BROWSER = join(here, 'browser.mjs');
 const LOOPBACK_PORT = 45871;
 
 function startSandbox(args, { stdin = 'pipe' } = {}) {

@@ -1,6 +1,6 @@
 //! `c1-setup verify-sso` run as a program, against the real OpenID provider
 //! from `tests/idp` (oidc-provider, configured like JumpCloud), with the
-//! headless test browser `tests/idp/browser.mjs` as `$BROWSER`. No display
+//! headless test browser `sandbox/browser.mjs` as `$BROWSER`. No display
 //! is needed: the variables that name one are removed for every run.
 //!
 //! Needs Node.js 18+ and `npm ci --prefix tests/idp`.
@@ -53,7 +53,7 @@ impl Invocation {
         S: Into<String>,
     {
         let home = tempfile::tempdir().expect("a temporary home");
-        let browser = repo_root().join("tests/idp/browser.mjs");
+        let browser = repo_root().join("sandbox/browser.mjs");
         let mut run = Self {
             args: args.into_iter().map(Into::into).collect(),
             stdin: None,

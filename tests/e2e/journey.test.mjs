@@ -56,7 +56,7 @@ before(async () => {
   sandbox = spawn("node", [join(repoRoot, "sandbox/start.mjs"), "--overrides", overrides], { stdio: ["pipe", "pipe", "inherit"] });
   info = JSON.parse(await new Promise((resolve) => createInterface({ input: sandbox.stdout }).once("line", resolve)));
   session = await Session.start({
-    env: { ...home, C1_SETUP_ENDPOINTS: overrides, BROWSER: `node ${join(repoRoot, "tests/idp/browser.mjs")}`, C1_TEST_BROWSER_LOG: browserLog, C1_TEST_BROWSER_LOGIN: SANDBOX_LOGIN },
+    env: { ...home, C1_SETUP_ENDPOINTS: overrides, BROWSER: `node ${join(repoRoot, "sandbox/browser.mjs")}`, C1_TEST_BROWSER_LOG: browserLog, C1_TEST_BROWSER_LOGIN: SANDBOX_LOGIN },
   });
   await session.waitUntil("return document.getElementById('app').dataset.keychain === 'ready';", [], 15000, "the keychain check");
 });

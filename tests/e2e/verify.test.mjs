@@ -86,7 +86,7 @@ before(async () => {
     env: {
       ...home,
       C1_SETUP_ENDPOINTS: overrides,
-      BROWSER: `node ${join(repoRoot, "tests/idp/browser.mjs")}`,
+      BROWSER: `node ${join(repoRoot, "sandbox/browser.mjs")}`,
       C1_TEST_BROWSER_LOG: join(home.HOME, "browser.log"),
       GTK_THEME: "Adwaita:dark",
     },
