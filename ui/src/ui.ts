@@ -153,6 +153,11 @@ export async function openInto(target: HTMLElement, open: () => Promise<Opened>,
   }
 }
 
+/** A success worth stating (`outcome` marks which), its title first. */
+export function okPanel(outcome: string, title: string, ...more: (Node | null)[]): HTMLElement {
+  return el("div", { class: "panel ok", role: "status", "data-outcome": outcome }, el("p", { class: "panel-title" }, title), ...more);
+}
+
 /** What went wrong and what to do, with an optional action button. */
 export function errorPanel(error: AppError, action?: { label: string; run: () => void }): HTMLElement {
   return el(

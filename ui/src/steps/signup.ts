@@ -8,7 +8,7 @@ import { api, appError } from "../ipc";
 import { verifiedEmail, type Context } from "../context";
 import type { StoredSecret } from "../bindings/StoredSecret";
 import { notifyChange } from "../stepper";
-import { copyable, errorPanel, openInto, statusButton } from "../ui";
+import { copyable, errorPanel, okPanel, openInto, statusButton } from "../ui";
 
 /** The signup section under step 3's test sign-in. */
 export interface SignupSection {
@@ -60,9 +60,7 @@ export function signupSection(ctx: Context): SignupSection {
 
   function showLive(url?: string): void {
     const text = url ? `Your ConductorOne instance is live at ${url}` : "Your ConductorOne instance is live.";
-    instanceStatus.replaceChildren(
-      el("div", { class: "panel ok", role: "status", "data-outcome": "live" }, el("p", { class: "panel-title" }, text)),
-    );
+    instanceStatus.replaceChildren(okPanel("live", text));
   }
 
   async function waitForInstance(): Promise<void> {

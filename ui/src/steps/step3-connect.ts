@@ -11,7 +11,7 @@ import type { FieldError } from "../bindings/FieldError";
 import type { LoginProgress } from "../bindings/LoginProgress";
 import type { Verified } from "../bindings/Verified";
 import { notifyChange, type StepView } from "../stepper";
-import { copyable, errorPanel, field, revealToggle } from "../ui";
+import { copyable, errorPanel, field, okPanel, revealToggle } from "../ui";
 import { signupSection } from "./signup";
 
 export function connectStep(ctx: Context): StepView {
@@ -128,10 +128,9 @@ export function connectStep(ctx: Context): StepView {
 
   function showVerified(v: Verified): void {
     resultBox.replaceChildren(
-      el(
-        "div",
-        { class: "panel ok", role: "status", "data-outcome": "verified" },
-        el("p", { class: "panel-title" }, `JumpCloud signed you in as ${v.email}.`),
+      okPanel(
+        "verified",
+        `JumpCloud signed you in as ${v.email}.`,
         el("p", {}, "Proven:"),
         el("ul", { class: "checks" }, ...v.checks.map((c) => el("li", {}, c.label))),
         v.groups.length ? el("p", {}, `Your groups: ${v.groups.join(", ")}`) : null,
@@ -208,9 +207,7 @@ export function connectStep(ctx: Context): StepView {
       showStored(null);
       const email = verifiedEmail(ctx.progress);
       if (email !== null) {
-        resultBox.replaceChildren(
-          el("div", { class: "panel ok", role: "status", "data-outcome": "verified" }, el("p", { class: "panel-title" }, `Verified earlier: JumpCloud signed you in as ${email}.`)),
-        );
+        resultBox.replaceChildren(okPanel("verified", `Verified earlier: JumpCloud signed you in as ${email}.`));
       }
       updateButtons();
       signup.update();
