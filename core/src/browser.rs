@@ -1,8 +1,10 @@
 //! Opening a URL in the admin's browser: `$BROWSER` if set, else the platform opener.
 //!
-//! [`open_url`] is the one function the whole app uses. A failure to open is
-//! never fatal for the caller: every URL the assistant opens is also shown on
-//! screen, to copy or open again.
+//! The terminal command opens pages with [`SystemBrowser`]; the window's own
+//! opener (in the shell, through Tauri's opener plugin) defers to
+//! [`open_url`] when `$BROWSER` is set, so both honour it the same way. A
+//! failure to open is never fatal for the caller: every URL the assistant
+//! opens is also shown on screen, to copy or open again.
 
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -17,8 +19,8 @@ pub const BROWSER_ENV: &str = "BROWSER";
 /// through `$BROWSER` may keep running, which counts as success.
 const QUICK_FAILURE_WINDOW: Duration = Duration::from_millis(1500);
 
-/// Something that can show a URL to the admin. The app uses [`SystemBrowser`];
-/// tests inject their own. Implementations should return promptly.
+/// Something that can show a URL to the admin: [`SystemBrowser`] here, the
+/// shell's opener in the window, and the tests' own. Implementations should return promptly.
 pub trait OpenBrowser: Send + Sync {
     fn open(&self, url: &str) -> Result<(), AppError>;
 }

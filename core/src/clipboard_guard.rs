@@ -59,10 +59,12 @@ pub fn copy_secret_then_clear(
     }))
 }
 
-/// Clears the clipboard when it holds exactly `secret`.
-fn clear_if_unchanged(clipboard: &dyn Clipboard, secret: &Secret) -> bool {
+/// Clears the clipboard when it holds `secret` (surrounding whitespace
+/// aside, as a paste would carry it). True when it was cleared.
+pub fn clear_if_unchanged(clipboard: &dyn Clipboard, secret: &Secret) -> bool {
     let current = clipboard.read_text().map(Secret::new);
-    if current.as_ref().map(Secret::expose) != Some(secret.expose()) {
+    let held = current.as_ref().map(|c| c.expose().trim());
+    if held.is_none_or(str::is_empty) || held != Some(secret.expose().trim()) {
         tracing::debug!("the clipboard holds something else now; left as it is");
         return false;
     }

@@ -1,5 +1,5 @@
 //! The one error shape that crosses IPC and the `verify-sso --json` output:
-//! `{kind, message, fix, step, field, detail}`.
+//! `{kind, message, fix, step, fields, detail}`.
 //!
 //! `kind` is stable and machine-readable (snake_case); the UI, the terminal
 //! command and the tests switch on it. `message` says what happened and `fix`
@@ -9,118 +9,71 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::wizard::StepId;
+use crate::step::StepId;
 
-/// Every failure the assistant can report. Adding a kind is an API change:
-/// the UI bindings are generated from this enum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum ErrorKind {
-    // Input checked at a field (the field errors carry their own reasons).
-    InvalidInput,
-    // Local files and the system.
-    StateWriteFailed,
-    UrlNotAllowed,
-    BrowserOpenFailed,
-    ClipboardFailed,
-    FileWriteFailed,
-    // The OS keychain.
-    KeychainUnavailable,
-    KeychainLocked,
-    KeychainAccessDenied,
-    SecretNotFound,
-    KeychainError,
-    // The verification login (loopback OIDC).
-    IssuerUnreachable,
-    DiscoveryInvalid,
-    IssuerMismatch,
-    AuthMethodUnsupported,
-    PortInUse,
-    Timeout,
-    Cancelled,
-    AccessDenied,
-    IdpError,
-    StateMismatch,
-    IssMismatch,
-    InvalidClient,
-    InvalidGrant,
-    TokenResponseInvalid,
-    IdTokenInvalid,
-    UserinfoInvalid,
-    EmailMissing,
-    // Anything the assistant did not expect; the message says what to send us.
-    Internal,
+/// Declares [`ErrorKind`] from one list: the variants, [`ErrorKind::ALL`] and
+/// the snake_case names that serde also produces (a `macro_rules!` rather than
+/// a derive crate, for three generated items).
+macro_rules! error_kinds {
+    ($( $(#[$group:meta])* $variant:ident => $name:literal, )+) => {
+        /// Every failure the assistant can report. Adding a kind is an API
+        /// change: the UI bindings are generated from this enum.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        #[ts(export)]
+        pub enum ErrorKind {
+            $( $(#[$group])* $variant, )+
+        }
+
+        impl ErrorKind {
+            /// Every kind, for tests and documentation.
+            pub const ALL: &'static [ErrorKind] = &[$( Self::$variant, )+];
+
+            /// The snake_case name, as it appears in JSON.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $name, )+
+                }
+            }
+        }
+    };
 }
 
-impl ErrorKind {
-    /// Every kind, for tests and documentation.
-    pub const ALL: [ErrorKind; 29] = [
-        Self::InvalidInput,
-        Self::StateWriteFailed,
-        Self::UrlNotAllowed,
-        Self::BrowserOpenFailed,
-        Self::ClipboardFailed,
-        Self::FileWriteFailed,
-        Self::KeychainUnavailable,
-        Self::KeychainLocked,
-        Self::KeychainAccessDenied,
-        Self::SecretNotFound,
-        Self::KeychainError,
-        Self::IssuerUnreachable,
-        Self::DiscoveryInvalid,
-        Self::IssuerMismatch,
-        Self::AuthMethodUnsupported,
-        Self::PortInUse,
-        Self::Timeout,
-        Self::Cancelled,
-        Self::AccessDenied,
-        Self::IdpError,
-        Self::StateMismatch,
-        Self::IssMismatch,
-        Self::InvalidClient,
-        Self::InvalidGrant,
-        Self::TokenResponseInvalid,
-        Self::IdTokenInvalid,
-        Self::UserinfoInvalid,
-        Self::EmailMissing,
-        Self::Internal,
-    ];
-
-    /// The snake_case name, as it appears in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InvalidInput => "invalid_input",
-            Self::StateWriteFailed => "state_write_failed",
-            Self::UrlNotAllowed => "url_not_allowed",
-            Self::BrowserOpenFailed => "browser_open_failed",
-            Self::ClipboardFailed => "clipboard_failed",
-            Self::FileWriteFailed => "file_write_failed",
-            Self::KeychainUnavailable => "keychain_unavailable",
-            Self::KeychainLocked => "keychain_locked",
-            Self::KeychainAccessDenied => "keychain_access_denied",
-            Self::SecretNotFound => "secret_not_found",
-            Self::KeychainError => "keychain_error",
-            Self::IssuerUnreachable => "issuer_unreachable",
-            Self::DiscoveryInvalid => "discovery_invalid",
-            Self::IssuerMismatch => "issuer_mismatch",
-            Self::AuthMethodUnsupported => "auth_method_unsupported",
-            Self::PortInUse => "port_in_use",
-            Self::Timeout => "timeout",
-            Self::Cancelled => "cancelled",
-            Self::AccessDenied => "access_denied",
-            Self::IdpError => "idp_error",
-            Self::StateMismatch => "state_mismatch",
-            Self::IssMismatch => "iss_mismatch",
-            Self::InvalidClient => "invalid_client",
-            Self::InvalidGrant => "invalid_grant",
-            Self::TokenResponseInvalid => "token_response_invalid",
-            Self::IdTokenInvalid => "id_token_invalid",
-            Self::UserinfoInvalid => "userinfo_invalid",
-            Self::EmailMissing => "email_missing",
-            Self::Internal => "internal",
-        }
-    }
+error_kinds! {
+    /// Input checked at a field (the field errors carry their own reasons).
+    InvalidInput => "invalid_input",
+    // Local files and the system.
+    StateWriteFailed => "state_write_failed",
+    UrlNotAllowed => "url_not_allowed",
+    BrowserOpenFailed => "browser_open_failed",
+    ClipboardFailed => "clipboard_failed",
+    FileWriteFailed => "file_write_failed",
+    // The OS keychain.
+    KeychainUnavailable => "keychain_unavailable",
+    KeychainLocked => "keychain_locked",
+    KeychainAccessDenied => "keychain_access_denied",
+    SecretNotFound => "secret_not_found",
+    KeychainError => "keychain_error",
+    // The verification login (loopback OIDC).
+    IssuerUnreachable => "issuer_unreachable",
+    DiscoveryInvalid => "discovery_invalid",
+    IssuerMismatch => "issuer_mismatch",
+    AuthMethodUnsupported => "auth_method_unsupported",
+    PortInUse => "port_in_use",
+    Timeout => "timeout",
+    Cancelled => "cancelled",
+    AccessDenied => "access_denied",
+    IdpError => "idp_error",
+    StateMismatch => "state_mismatch",
+    IssMismatch => "iss_mismatch",
+    InvalidClient => "invalid_client",
+    InvalidGrant => "invalid_grant",
+    TokenResponseInvalid => "token_response_invalid",
+    IdTokenInvalid => "id_token_invalid",
+    UserinfoInvalid => "userinfo_invalid",
+    EmailMissing => "email_missing",
+    /// Anything the assistant did not expect; the message says what to send us.
+    Internal => "internal",
 }
 
 impl std::fmt::Display for ErrorKind {
@@ -227,7 +180,7 @@ mod tests {
 
     #[test]
     fn kinds_serialise_to_their_snake_case_names() {
-        for kind in ErrorKind::ALL {
+        for &kind in ErrorKind::ALL {
             let json = serde_json::to_value(kind).expect("serialises");
             assert_eq!(json, serde_json::Value::String(kind.as_str().to_owned()));
         }

@@ -24,9 +24,8 @@ use ts_rs::TS;
 
 use crate::endpoints::{check_transport, OverrideError};
 use crate::error::{AppError, ErrorKind};
-use crate::login::http::{describe, Http};
-use crate::login::CancelToken;
-use crate::wizard::StepId;
+use crate::net::http::{describe, Http};
+use crate::net::CancelToken;
 
 /// How often and how patiently the instance is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +126,7 @@ pub struct LiveInstance {
 
 impl LiveInstance {
     /// [`Self::at`] as a time, for the state file's
-    /// `registration.instance_live_at`.
+    /// `signup.instance_live_at`.
     pub fn answered_at(&self) -> Option<OffsetDateTime> {
         OffsetDateTime::parse(&self.at, &Rfc3339).ok()
     }
@@ -342,7 +341,6 @@ fn stopped_waiting() -> AppError {
         "You stopped waiting for your ConductorOne instance. You can come back later: the assistant remembers where you are and resumes waiting.",
         "When the signup in your browser is finished, return to step 3 and the assistant checks the instance's address again.",
     )
-    .at_step(StepId::Connect)
 }
 
 fn not_allowed(url: &str, err: &OverrideError) -> AppError {
@@ -351,7 +349,6 @@ fn not_allowed(url: &str, err: &OverrideError) -> AppError {
         format!("The assistant will not check {url}: it only uses secure (https) addresses."),
         "Check the domain in step 1. If you use a test setup, its instance address must be https, or http on 127.0.0.1.",
     )
-    .at_step(StepId::Instance)
     .with_detail(err.to_string())
 }
 

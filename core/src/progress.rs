@@ -24,9 +24,9 @@ use ts_rs::TS;
 
 use crate::endpoints::{Region, DEFAULT_LOOPBACK_PORT};
 use crate::error::{AppError, ErrorKind};
+use crate::login::CheckResult;
 use crate::paths;
-use crate::steps::step2_jumpcloud_app::ChecklistItem;
-use crate::wizard::StepId;
+use crate::step::StepId;
 
 /// The file's name inside the configuration directory.
 pub const STATE_FILE_NAME: &str = "state.json";
@@ -34,6 +34,60 @@ pub const STATE_FILE_NAME: &str = "state.json";
 /// The format this version writes and reads. Raise it when a change would
 /// make older versions misread the file; adding an optional field does not.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// The lines of step 2's checklist the admin ticks off while filling
+/// JumpCloud's form (their words are in step 2's module).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ChecklistItem {
+    /// Added the Custom OIDC App, labelled it and saved it.
+    CreateApp,
+    RedirectUris,
+    ClientAuthentication,
+    LoginUrl,
+    AttributeMapping,
+    UserGroups,
+    Activate,
+}
+
+impl ChecklistItem {
+    pub const ALL: [ChecklistItem; 7] = [
+        Self::CreateApp,
+        Self::RedirectUris,
+        Self::ClientAuthentication,
+        Self::LoginUrl,
+        Self::AttributeMapping,
+        Self::UserGroups,
+        Self::Activate,
+    ];
+}
+
+/// The lines of step 4's checklist (their words are in
+/// step 4's module).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AccessItem {
+    /// Picked (or created) the user group that should use ConductorOne.
+    PickGroup,
+    /// Opened the group's Applications tab and ticked ConductorOne.
+    TickApplication,
+    /// Saved the group.
+    SaveGroup,
+    /// Removed the assistant's loopback redirect URI from the JumpCloud app (optional).
+    RemoveLoopbackRedirect,
+}
+
+impl AccessItem {
+    /// Every item, in the order the admin does them.
+    pub const ALL: [AccessItem; 4] = [
+        Self::PickGroup,
+        Self::TickApplication,
+        Self::SaveGroup,
+        Self::RemoveLoopbackRedirect,
+    ];
+}
 
 /// How the verification login of step 3 ended, as far as it is worth keeping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,7 +102,7 @@ pub enum VerificationOutcome {
         email_verified: Option<bool>,
         /// What the login proved, for the summary and the setup report.
         #[serde(default)]
-        checks: Vec<crate::login::CheckResult>,
+        checks: Vec<CheckResult>,
     },
     /// The login failed with this kind of error.
     Failed { kind: ErrorKind },
@@ -68,15 +122,15 @@ pub struct VerificationRecord {
     pub outcome: VerificationOutcome,
 }
 
-/// Where the hand-off to ConductorOne's signup stands.
+/// Where ConductorOne's signup stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
-pub struct Registration {
+pub struct Signup {
     /// When the admin opened ConductorOne's signup page from the assistant.
     #[serde(with = "time::serde::rfc3339::option")]
     #[ts(type = "string | null")]
-    pub signup_opened_at: Option<OffsetDateTime>,
+    pub opened_at: Option<OffsetDateTime>,
     /// When the instance's address first answered.
     #[serde(with = "time::serde::rfc3339::option")]
     #[ts(type = "string | null")]
@@ -105,11 +159,11 @@ pub struct SavedState {
     /// Whether the invite code is in the keychain.
     pub invite_code_stored: bool,
     /// Whether the Client Secret is in the keychain.
-    pub secret_stored: bool,
-    /// The hand-off to ConductorOne's signup (end of step 3).
-    pub registration: Registration,
+    pub client_secret_stored: bool,
+    /// ConductorOne's signup (end of step 3).
+    pub signup: Signup,
     /// Step 4's ticked sub-steps.
-    pub access_checklist: BTreeSet<crate::steps::step4_access::AccessItem>,
+    pub access_checklist: BTreeSet<AccessItem>,
     /// When the admin finished step 4 (the done screen shows from then on).
     #[serde(with = "time::serde::rfc3339::option")]
     #[ts(type = "string | null")]
@@ -133,8 +187,8 @@ impl Default for SavedState {
             client_id: None,
             verification: None,
             invite_code_stored: false,
-            secret_stored: false,
-            registration: Registration::default(),
+            client_secret_stored: false,
+            signup: Signup::default(),
             access_checklist: BTreeSet::new(),
             finished_at: None,
             updated_at: OffsetDateTime::UNIX_EPOCH,
@@ -406,7 +460,28 @@ fn parse(bytes: &[u8]) -> Result<SavedState, Unusable> {
     {
         items.retain(|item| serde_json::from_value::<ChecklistItem>(item.clone()).is_ok());
     }
+    rename_v0_1_keys(&mut value);
     serde_json::from_value(value).map_err(|e| Unusable::Damaged(e.to_string()))
+}
+
+/// Assistant 0.1.0 called the signup `registration`, its first time
+/// `signup_opened_at`, and `client_secret_stored` just `secret_stored`: read
+/// them under today's names.
+fn rename_v0_1_keys(value: &mut serde_json::Value) {
+    let Some(object) = value.as_object_mut() else {
+        return;
+    };
+    if let Some(old) = object.remove("secret_stored") {
+        object.entry("client_secret_stored").or_insert(old);
+    }
+    if let Some(mut old) = object.remove("registration") {
+        if let Some(signup) = old.as_object_mut() {
+            if let Some(at) = signup.remove("signup_opened_at") {
+                signup.insert("opened_at".into(), at);
+            }
+        }
+        object.entry("signup").or_insert(old);
+    }
 }
 
 /// Makes a rename durable: on Unix the directory entry must be flushed too.
@@ -426,6 +501,20 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_saved_by_version_0_1_are_read_under_their_new_names() {
+        let json = br#"{"format_version":1,"domain":"acmeco",
+            "secret_stored":true,
+            "registration":{"signup_opened_at":"2026-11-28T10:01:00Z","instance_live_at":null}}"#;
+        let state = parse(json).ok().expect("readable");
+        assert_eq!(
+            state.signup.opened_at.map(OffsetDateTime::unix_timestamp),
+            Some(1_795_860_060)
+        );
+        assert_eq!(state.signup.instance_live_at, None);
+        assert!(state.client_secret_stored);
+    }
 
     fn sample() -> SavedState {
         SavedState {
@@ -447,7 +536,7 @@ mod tests {
                 },
             }),
             invite_code_stored: true,
-            secret_stored: true,
+            client_secret_stored: true,
             ..SavedState::new()
         }
     }

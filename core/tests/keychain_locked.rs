@@ -8,7 +8,7 @@
 //! with `keychain_locked`, and the item is left as it was.
 //!
 //! Runs only when `C1_SETUP_REAL_KEYCHAIN=1` (needs dbus-daemon,
-//! gnome-keyring and secret-tool); see tests/keychain/run.sh.
+//! gnome-keyring and secret-tool); see the "Rust tests" check in scripts/test.
 #![cfg(target_os = "linux")]
 #![allow(clippy::unwrap_used)]
 

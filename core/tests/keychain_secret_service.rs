@@ -3,7 +3,7 @@
 //!
 //! These tests need a D-Bus session with an unlocked gnome-keyring and run
 //! only when `C1_SETUP_REAL_KEYCHAIN=1`; otherwise each prints why it was
-//! skipped. Run them with `tests/keychain/run.sh`, or by hand:
+//! skipped. `scripts/test` runs them so; by hand:
 //!
 //! ```sh
 //! C1_SETUP_REAL_KEYCHAIN=1 XDG_DATA_HOME=$(mktemp -d) dbus-run-session -- bash -c \
@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use c1_setup_core::keychain::{KeyringStore, SecretKey, SecretStore};
 use c1_setup_core::paths::KEYCHAIN_SERVICE;
-use c1_setup_core::wizard::StepId;
+use c1_setup_core::step::StepId;
 use c1_setup_core::{ErrorKind, Secret};
 use rand::distr::{Alphanumeric, SampleString};
 
@@ -35,7 +35,7 @@ fn real_keychain() -> bool {
     if std::env::var(GATE).as_deref() != Ok("1") {
         eprintln!(
             "SKIPPED: set {GATE}=1 and run inside a D-Bus session with an unlocked gnome-keyring \
-             (see tests/keychain/run.sh) to test against the real Secret Service"
+             (see the 'Rust tests' check in scripts/test) to test against the real Secret Service"
         );
         return false;
     }

@@ -33,7 +33,7 @@ fn gated() -> bool {
     } else {
         eprintln!(
             "SKIPPED: set {GATE}=1 to test the keychain with no Secret Service (needs dbus-daemon; \
-             see tests/keychain/run.sh)"
+             see the 'Rust tests' check in scripts/test)"
         );
         false
     }

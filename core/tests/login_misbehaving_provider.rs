@@ -7,7 +7,8 @@ mod support;
 use std::time::Duration;
 
 use c1_setup_core::login::{self, CancelToken, CheckId, LoginConfig, LoginProgress, Verified};
-use c1_setup_core::wizard::StepId;
+use c1_setup_core::step::StepId;
+use c1_setup_core::steps::step3_connect::step_to_fix;
 use c1_setup_core::{AppError, ErrorKind, Secret};
 
 use support::bad_idp::{
@@ -176,7 +177,7 @@ async fn a_basic_only_client_is_invalid_client_pointing_at_client_secret_post() 
     let err = failure(&run);
     assert_eq!(err.kind, ErrorKind::InvalidClient);
     assert!(err.fix.contains("Client Secret POST"));
-    assert_eq!(err.step, Some(StepId::Connect));
+    assert_eq!(step_to_fix(err.kind), Some(StepId::Connect));
     assert!(
         err.detail
             .as_deref()

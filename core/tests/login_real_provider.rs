@@ -1,8 +1,8 @@
-//! The login engine against a real OpenID provider (`oidc-provider`, pinned
-//! in `tests/idp`), configured like JumpCloud and driven by a headless
+//! The login engine against a real OpenID provider (`sandbox/test-idp.mjs`:
+//! `oidc-provider`, pinned, configured like JumpCloud), driven by a headless
 //! browser that fills in its login form.
 //!
-//! Needs Node.js and `npm ci --prefix tests/idp` (run from the repository
+//! Needs Node.js and `npm ci --prefix sandbox` (run from the repository
 //! root) before `cargo test`; without them these tests fail and say so.
 
 mod support;
@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use c1_setup_core::login::{self, CancelToken, LoginConfig, LoginProgress, Verified};
-use c1_setup_core::wizard::StepId;
+use c1_setup_core::step::StepId;
+use c1_setup_core::steps::step3_connect::step_to_fix;
 use c1_setup_core::{AppError, ErrorKind, Secret};
 use tokio::sync::Notify;
 
@@ -159,7 +160,7 @@ async fn a_wrong_secret_is_invalid_client() {
     let (outcome, idp) = simple(serde_json::json!({}), "not-the-secret", approve()).await;
     let err = error_of(&outcome, &idp);
     assert_eq!(err.kind, ErrorKind::InvalidClient);
-    assert_eq!(err.step, Some(StepId::Connect));
+    assert_eq!(step_to_fix(err.kind), Some(StepId::Connect));
     assert!(err.fix.contains("Client Secret POST"));
 }
 
@@ -211,7 +212,7 @@ async fn an_unregistered_redirect_uri_ends_in_timeout_naming_the_redirect_uri() 
         "{}",
         err.fix
     );
-    assert_eq!(err.step, Some(StepId::JumpcloudApp));
+    assert_eq!(step_to_fix(err.kind), Some(StepId::JumpcloudApp));
     // The browser stopped on the provider's own error page, never reaching the listener.
     let page = outcome.page.expect("page");
     assert!(page.body.contains("redirect_uri"), "{}", page.body);

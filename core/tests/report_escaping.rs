@@ -5,8 +5,8 @@
 
 use c1_setup_core::endpoints::{Endpoints, Region};
 use c1_setup_core::login::{CheckId, CheckResult};
-use c1_setup_core::state::{SavedState, VerificationOutcome, VerificationRecord};
-use c1_setup_core::steps::step4_access::report_markdown;
+use c1_setup_core::progress::{SavedState, VerificationOutcome, VerificationRecord};
+use c1_setup_core::report::report_markdown;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use time::OffsetDateTime;
 

@@ -8,9 +8,11 @@ use std::path::PathBuf;
 
 use c1_setup_core::endpoints::{Endpoints, Region};
 use c1_setup_core::login::{CheckId, CheckResult};
-use c1_setup_core::state::{Registration, SavedState, VerificationOutcome, VerificationRecord};
-use c1_setup_core::steps::step4_access::{report_markdown, AccessItem};
-use c1_setup_core::wizard::StepId;
+use c1_setup_core::progress::{
+    AccessItem, SavedState, Signup, VerificationOutcome, VerificationRecord,
+};
+use c1_setup_core::report::report_markdown;
+use c1_setup_core::step::StepId;
 use c1_setup_core::ErrorKind;
 use time::OffsetDateTime;
 
@@ -71,9 +73,9 @@ fn finished_setup() -> SavedState {
             },
         }),
         invite_code_stored: true,
-        secret_stored: true,
-        registration: Registration {
-            signup_opened_at: Some(at(1_714_560_300)),
+        client_secret_stored: true,
+        signup: Signup {
+            opened_at: Some(at(1_714_560_300)),
             instance_live_at: Some(at(1_714_560_720)),
         },
         access_checklist: [
@@ -108,9 +110,9 @@ fn unfinished_setup() -> SavedState {
             },
         }),
         invite_code_stored: true,
-        secret_stored: true,
-        registration: Registration {
-            signup_opened_at: Some(at(1_714_560_300)),
+        client_secret_stored: true,
+        signup: Signup {
+            opened_at: Some(at(1_714_560_300)),
             instance_live_at: None,
         },
         access_checklist: [AccessItem::RemoveLoopbackRedirect].into(),

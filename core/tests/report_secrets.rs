@@ -4,8 +4,11 @@
 use c1_setup_core::endpoints::{Endpoints, Region};
 use c1_setup_core::keychain::{MemoryStore, SecretKey, SecretStore};
 use c1_setup_core::login::{CheckId, CheckResult};
-use c1_setup_core::state::{Registration, SavedState, VerificationOutcome, VerificationRecord};
-use c1_setup_core::steps::step4_access::{access_form, report_markdown, AccessItem};
+use c1_setup_core::progress::{
+    AccessItem, SavedState, Signup, VerificationOutcome, VerificationRecord,
+};
+use c1_setup_core::report::report_markdown;
+use c1_setup_core::steps::step4_access::access_form;
 use c1_setup_core::Secret;
 use time::OffsetDateTime;
 
@@ -32,7 +35,7 @@ fn the_report_never_contains_the_secret_or_the_invite_code() {
         display_name: "Acme Co".into(),
         region: Region::Eu,
         client_id: Some(CLIENT_ID.into()),
-        secret_stored: true,
+        client_secret_stored: true,
         invite_code_stored: true,
         verification: Some(VerificationRecord {
             at,
@@ -47,8 +50,8 @@ fn the_report_never_contains_the_secret_or_the_invite_code() {
                 }],
             },
         }),
-        registration: Registration {
-            signup_opened_at: Some(at),
+        signup: Signup {
+            opened_at: Some(at),
             instance_live_at: Some(at),
         },
         access_checklist: AccessItem::ALL.into(),

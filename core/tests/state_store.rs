@@ -5,12 +5,12 @@ use std::fs;
 use std::path::Path;
 
 use c1_setup_core::endpoints::Region;
-use c1_setup_core::state::{
+use c1_setup_core::progress::ChecklistItem;
+use c1_setup_core::progress::{
     LoadOutcome, SavedState, StateStore, VerificationOutcome, VerificationRecord, FORMAT_VERSION,
     STATE_FILE_NAME,
 };
-use c1_setup_core::steps::step2_jumpcloud_app::ChecklistItem;
-use c1_setup_core::wizard::StepId;
+use c1_setup_core::step::StepId;
 use c1_setup_core::ErrorKind;
 use time::OffsetDateTime;
 
@@ -32,7 +32,7 @@ fn sample() -> SavedState {
             },
         }),
         invite_code_stored: true,
-        secret_stored: false,
+        client_secret_stored: false,
         ..SavedState::new()
     }
 }
@@ -125,8 +125,8 @@ fn the_file_holds_only_the_documented_non_secret_keys() {
         "client_id",
         "verification",
         "invite_code_stored",
-        "secret_stored",
-        "registration",
+        "client_secret_stored",
+        "signup",
         "access_checklist",
         "finished_at",
         "updated_at",
@@ -275,7 +275,7 @@ fn unknown_fields_and_checklist_ids_are_tolerated_and_missing_fields_defaulted()
         c1_setup_core::endpoints::DEFAULT_LOOPBACK_PORT
     );
     assert_eq!(state.client_id, None);
-    assert!(!state.secret_stored && !state.invite_code_stored);
+    assert!(!state.client_secret_stored && !state.invite_code_stored);
 }
 
 #[test]

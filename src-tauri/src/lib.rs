@@ -1,37 +1,47 @@
-//! The desktop shell: window, plugins, state, and one small command module per
-//! step. The logic lives in `c1-setup-core`; commands only translate between
-//! IPC and the core.
+//! The desktop shell: the window, its plugins, and one small command module
+//! per step. The logic lives in `c1-setup-core`: a command converts IPC to
+//! one call on the core's [`Session`] (or the `Setup` behind it) and back.
+//! The OS adapters the core asks for (clipboard, browser opener, save
+//! dialog) and the benchmark markers each have a small file here.
 
-pub mod cli;
+mod app_info;
+mod bench;
+mod clipboard;
 pub mod commands;
-mod logging;
 mod opener;
 mod save_dialog;
-pub mod state;
-mod verify_sso;
 
+use std::process::ExitCode;
+
+use c1_setup_core::session::Session;
 use tauri::{Manager, Runtime};
 
 /// The application's plugins, state and commands on top of `base`, for any
 /// runtime: `run` passes the real one (with the single-instance plugin), the
 /// IPC contract tests pass `tauri::test::mock_builder()`.
-pub fn builder<R: Runtime>(base: tauri::Builder<R>, state: state::AppState) -> tauri::Builder<R> {
+pub fn builder<R: Runtime>(base: tauri::Builder<R>, session: Session) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .manage(state)
+        .manage(session)
         .invoke_handler(all_commands!())
 }
 
 /// Opens the window and runs until it closes.
-pub fn run() {
-    commands::app::bench_mark("main");
-    let state = match state::AppState::from_environment() {
-        Ok(state) => state,
+pub fn run_window() -> ExitCode {
+    if let Some(problem) = missing_display() {
+        eprintln!("{problem}");
+        return ExitCode::FAILURE;
+    }
+    prefer_shared_memory_rendering();
+    let _log_guard = c1_setup_cli::logging::init();
+    bench::mark("main");
+    let session = match Session::from_environment() {
+        Ok(session) => session,
         Err(problem) => {
             tracing::error!("{problem}");
             eprintln!("c1-setup: {problem}");
-            std::process::exit(2);
+            return ExitCode::from(2);
         }
     };
     // A second launch focuses the running window instead of opening another.
@@ -45,14 +55,45 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }));
-    commands::app::bench_mark("builder");
-    let app = builder(base, state).setup(|_| {
-        commands::app::bench_mark("setup");
+    bench::mark("builder");
+    let app = builder(base, session).setup(|_| {
+        bench::mark("setup");
         Ok(())
     });
     if let Err(err) = app.run(tauri::generate_context!()) {
         tracing::error!("the assistant stopped: {err}");
         eprintln!("c1-setup: the window could not be opened: {err}");
-        std::process::exit(1);
+        return ExitCode::FAILURE;
     }
+    ExitCode::SUCCESS
+}
+
+/// On Linux, WebKitGTK renders through GPU buffers (DMA-BUF) by default. For
+/// a form like this one that buys nothing, costs about 90 MiB in the web
+/// process (measured, see docs/benchmarks.md), and is the usual cause of blank
+/// windows on some GPU drivers. Shared-memory rendering is used instead,
+/// unless the admin set the variable themselves. Runs before any thread or
+/// window exists.
+fn prefer_shared_memory_rendering() {
+    const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+    if cfg!(target_os = "linux") && std::env::var_os(VAR).is_none() {
+        std::env::set_var(VAR, "1");
+    }
+}
+
+/// On Linux and the BSDs, a window needs an X11 or Wayland display. Say so in
+/// one line instead of letting GTK abort with a stack trace.
+fn missing_display() -> Option<String> {
+    if !cfg!(all(unix, not(target_os = "macos"))) {
+        return None;
+    }
+    let has = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if has("DISPLAY") || has("WAYLAND_DISPLAY") {
+        return None;
+    }
+    Some(
+        "c1-setup: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). \
+         On a machine without a screen, run it under Xvfb: xvfb-run -a dbus-run-session -- c1-setup"
+            .to_owned(),
+    )
 }

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = c1_setup_app::cli::Cli::parse();
-    c1_setup_app::cli::run(cli)
+    match c1_setup_cli::Cli::parse().command {
+        None => c1_setup_app::run_window(),
+        Some(command) => c1_setup_cli::run(command),
+    }
 }

@@ -20,6 +20,30 @@ pub struct SaveAs<'a> {
     pub suggested_folder: &'a str,
 }
 
+impl SaveAs<'static> {
+    /// The logo offered for JumpCloud's optional Logo field (step 2).
+    pub const LOGO: Self = Self {
+        title: "Save the ConductorOne logo",
+        file_name: "conductorone-logo.png",
+        filter: ("PNG image", "png"),
+        what: "the logo",
+        suggested_folder: "Downloads",
+    };
+}
+
+impl<'a> SaveAs<'a> {
+    /// The setup report (done screen), under `file_name`.
+    pub fn report(file_name: &'a str) -> Self {
+        Self {
+            title: "Export the setup report",
+            file_name,
+            filter: ("Markdown", "md"),
+            what: "the report",
+            suggested_folder: "Documents",
+        }
+    }
+}
+
 /// Shows the dialog (blocking: call from an async command, never the main
 /// thread) and writes `contents`. `None` when the admin closed the dialog.
 pub fn save_as<R: Runtime>(

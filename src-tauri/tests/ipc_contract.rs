@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use c1_setup_app::state::AppState;
 use c1_setup_core::endpoints::Overrides;
 use c1_setup_core::keychain::{MemoryStore, SecretKey, SecretStore};
+use c1_setup_core::progress::StateStore;
+use c1_setup_core::session::Session;
 use c1_setup_core::setup::Setup;
-use c1_setup_core::state::StateStore;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{
@@ -33,7 +33,7 @@ fn harness() -> Harness {
     );
     let secrets = Arc::new(MemoryStore::new());
     let store: Arc<dyn SecretStore> = secrets.clone();
-    let state = AppState::new(setup, None, Some(store));
+    let state = Session::new(setup, None, Some(store));
     let app = c1_setup_app::builder(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .expect("the app builds on the mock runtime");

@@ -1,9 +1,9 @@
 //! `c1-setup verify-sso` run as a program, against the real OpenID provider
-//! from `tests/idp` (oidc-provider, configured like JumpCloud), with the
+//! `sandbox/test-idp.mjs` (oidc-provider, configured like JumpCloud), with the
 //! headless test browser `sandbox/browser.mjs` as `$BROWSER`. No display
 //! is needed: the variables that name one are removed for every run.
 //!
-//! Needs Node.js 18+ and `npm ci --prefix tests/idp`.
+//! Needs Node.js 20+ and `npm ci --prefix sandbox`.
 
 #[path = "../../core/tests/support/real_idp.rs"]
 #[allow(dead_code)]
@@ -538,4 +538,35 @@ fn when_no_browser_opens_the_address_is_still_printed_and_the_wait_times_out() {
         "{json}"
     );
     done.assert_no_secret();
+}
+
+#[test]
+fn the_outcome_is_recorded_in_the_saved_progress_as_the_window_records_it() {
+    let port = free_port();
+    let idp = start_idp(port);
+    let mut run = Invocation::against(&idp, port, &["--client-secret-stdin", "--json"]);
+    // The window's saved progress for this app (step 3 done, not verified yet).
+    let state_dir = run.home.path().join("config/dev.c1setup.assistant");
+    std::fs::create_dir_all(&state_dir).expect("settings folder");
+    let state_file = state_dir.join("state.json");
+    let saved = serde_json::json!({
+        "format_version": 1,
+        "domain": "acmeco",
+        "client_id": CLIENT_ID,
+        "client_secret_stored": true,
+        "loopback_port": port,
+    });
+    std::fs::write(&state_file, saved.to_string()).expect("saved");
+    run.stdin(CLIENT_SECRET);
+    let done = run.run();
+    assert_eq!(done.code, 0, "{done:?}\nprovider:\n{}", idp.stderr());
+
+    let state: Value =
+        serde_json::from_str(&std::fs::read_to_string(&state_file).expect("kept")).expect("JSON");
+    let record = &state["verification"];
+    assert_eq!(record["client_id"], CLIENT_ID, "{state}");
+    assert_eq!(record["issuer"], idp.issuer.as_str());
+    assert_eq!(record["outcome"]["result"], "passed");
+    assert_eq!(record["outcome"]["email"], "admin@example.com");
+    assert!(!state.to_string().contains(CLIENT_SECRET));
 }

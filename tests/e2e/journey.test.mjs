@@ -118,7 +118,7 @@ test("journey: from an empty assistant to a live instance", { timeout: 300000 },
   assert.match(await session.text("#verify-result"), new RegExp(SANDBOX_LOGIN.replace(".", "\\.")));
   await axe("step 3 verified");
 
-  // Hand-off: ConductorOne's signup with the copied values, then the instance goes live.
+  // The signup: ConductorOne's signup page with the copied values, then the instance goes live.
   await session.click("#open-signup");
   await session.waitFor("#paste-helper li");
   const fields = {
@@ -130,8 +130,8 @@ test("journey: from an empty assistant to a live instance", { timeout: 300000 },
   };
   assert.equal(fields.inviteCode, info.invite_code);
   assert.equal(fields.clientSecret, credentials.clientSecret);
-  await axe("hand-off");
-  await shot("handoff");
+  await axe("signup");
+  await shot("signup");
   const created = await submitSignup(info.accounts_base, fields);
   assert.match(created.instanceUrl, /acmejourney/);
   await session.waitFor('#instance-status [data-outcome="live"]', 90000);

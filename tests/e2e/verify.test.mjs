@@ -27,7 +27,7 @@ let session;
 let port;
 
 async function startIdp(config) {
-  const child = spawn("node", [join(repoRoot, "tests/idp/server.mjs"), JSON.stringify(config)], {
+  const child = spawn("node", [join(repoRoot, "sandbox/test-idp.mjs"), JSON.stringify(config)], {
     // The provider runs until its stdin closes: keep a pipe open.
     stdio: ["pipe", "pipe", "inherit"],
   });
@@ -142,7 +142,7 @@ test("a wrong secret fails with invalid_client and says which JumpCloud fields t
   await session.screenshot(join(screenshotDir, "step3-failure.png"));
 });
 
-test("the right secret verifies the sign-in and offers the hand-off", async () => {
+test("the right secret verifies the sign-in and offers the signup", async () => {
   await session.type("#client_secret", SECRET);
   await session.click("#save-credentials");
   await session.waitUntil("return document.getElementById('client_secret').value === '';", [], 15000, "the field emptied");
@@ -156,7 +156,7 @@ test("the right secret verifies the sign-in and offers the hand-off", async () =
   assert.equal(await session.execute("return document.getElementById('continue').disabled;"), true, "step 4 waits for the instance");
 });
 
-test("hand-off: the paste helper copies each value, and the instance is confirmed live", { timeout: 120000 }, async () => {
+test("signup: the paste helper copies each value, and the instance is confirmed live", { timeout: 120000 }, async () => {
   await session.click("#open-signup");
   await session.waitFor("#paste-helper li");
   await session.click('#paste-helper button.copy[data-copy="acmeco"]');
@@ -167,8 +167,8 @@ test("hand-off: the paste helper copies each value, and the instance is confirme
   assert.equal(clipboard(), "Invite-Code-9", "the invite code exactly, from the keychain");
   assert.equal(await session.execute("return document.body.innerText.includes('Invite-Code-9');"), false, "never shown in the window");
   await session.waitFor('#instance-status [data-probe="not_yet"]', 30000);
-  await session.screenshot(join(screenshotDir, "step3-handoff.png"));
-  await axe("hand-off");
+  await session.screenshot(join(screenshotDir, "step3-signup.png"));
+  await axe("signup");
   conductorone.state.live = true;
   await session.waitFor('#instance-status [data-outcome="live"]', 60000);
   await session.waitUntil("return !document.getElementById('continue').disabled;", [], 5000, "Continue enabled");

@@ -8,7 +8,7 @@
 //! Nothing here ever sees the secret itself.
 
 use crate::error::{AppError, ErrorKind};
-use crate::wizard::StepId;
+use crate::step::StepId;
 
 use super::{SecretKey, SecretKind};
 
@@ -423,6 +423,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Classifies a D-Bus error name returned by the Secret Service or the bus.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub fn classify_dbus_error_name(name: &str) -> FailureCause {
     match name {
         "org.freedesktop.DBus.Error.ServiceUnknown"
@@ -441,7 +442,9 @@ pub fn classify_dbus_error_name(name: &str) -> FailureCause {
     }
 }
 
-/// Classifies a macOS Security framework `OSStatus`.
+/// Classifies a macOS Security framework `OSStatus`. Tested on every
+/// platform, used by the macOS store only.
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
 pub fn classify_macos_status(code: i32) -> FailureCause {
     match code {
         -25291 => FailureCause::ServiceMissing, // errSecNotAvailable
@@ -455,6 +458,8 @@ pub fn classify_macos_status(code: i32) -> FailureCause {
 }
 
 /// Classifies a Windows Credential Manager error code (`GetLastError`).
+/// Tested on every platform, used by the Windows store only.
+#[cfg_attr(not(target_os = "windows"), allow(dead_code))]
 pub fn classify_windows_code(code: u32) -> FailureCause {
     match code {
         1312 => FailureCause::ServiceMissing, // ERROR_NO_SUCH_LOGON_SESSION

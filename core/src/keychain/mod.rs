@@ -51,11 +51,10 @@ use crate::error::AppError;
 use crate::paths::KEYCHAIN_SERVICE;
 use crate::secret::Secret;
 
-pub use failure::{
-    classify_dbus_error_name, classify_macos_status, classify_windows_code, ErrorContext,
-    FailureCause, KeychainFailure, Operation, Platform, SECRET_SERVICE_NAME,
-};
-pub use keyring_store::{classify_keyring_error, KeyringStore};
+// The failure vocabulary is public for the fake's `fail_next`; the
+// classifiers that map platform error codes to it stay inside.
+pub use failure::{FailureCause, KeychainFailure, Operation};
+pub use keyring_store::KeyringStore;
 pub use memory::MemoryStore;
 
 /// Where secrets are kept. Implemented by [`KeyringStore`] (the OS keychain)

@@ -1,10 +1,13 @@
 use keyring::credential::CredentialPersistence;
 
-use super::keyring_store::builder_persistence;
+use super::failure::{
+    classify_dbus_error_name, classify_macos_status, classify_windows_code, Platform,
+};
+use super::keyring_store::{builder_persistence, classify_keyring_error};
 use super::memory::MEMORY_STORE_NAME;
 use super::*;
 use crate::error::ErrorKind;
-use crate::wizard::StepId;
+use crate::step::StepId;
 
 const SECRET: &str = "jc-S3cr3t-Value-0123456789abcdef";
 const INVITE: &str = "InViTe-42-CaseSensitive";

@@ -5,7 +5,6 @@
 
 use crate::endpoints::Endpoints;
 use crate::error::{AppError, ErrorKind};
-use crate::wizard::StepId;
 
 /// The longest provider text quoted in a message or a detail.
 const MAX_QUOTE_CHARS: usize = 300;
@@ -21,7 +20,6 @@ pub fn issuer_unreachable(issuer: &str, why: &str) -> AppError {
         "Check that this computer is online and that a proxy or firewall lets it reach that address \
          (set HTTPS_PROXY if your network needs a proxy). If the address looks wrong, check the region chosen in step 2.",
     )
-    .at_step(StepId::JumpcloudApp)
     .with_detail(quote(why, &[]))
 }
 
@@ -32,7 +30,6 @@ pub fn discovery_invalid(issuer: &str, what: &str) -> AppError {
         "Check the region chosen in step 2: the address must be JumpCloud's OpenID issuer for your region. \
          If it is right, JumpCloud may be having trouble; try again in a few minutes.",
     )
-    .at_step(StepId::JumpcloudApp)
     .with_detail(quote(what, &[]))
 }
 
@@ -45,7 +42,6 @@ pub fn issuer_mismatch(expected: &str, found: &str) -> AppError {
         ),
         "The issuer must match exactly, including the trailing slash. Check the region chosen in step 2.",
     )
-    .at_step(StepId::JumpcloudApp)
 }
 
 pub fn auth_method_unsupported(listed: &[String]) -> AppError {
@@ -55,7 +51,6 @@ pub fn auth_method_unsupported(listed: &[String]) -> AppError {
         "Check the region chosen in step 2: JumpCloud's issuer supports Client Secret POST. \
          In the JumpCloud app's SSO tab, Client Authentication Type must be \"Client Secret POST\".",
     )
-    .at_step(StepId::JumpcloudApp)
     .with_detail(quote(
         &format!("token_endpoint_auth_methods_supported: {}", listed.join(", ")),
         &[],
@@ -72,7 +67,6 @@ pub fn port_in_use(port: u16, why: &str) -> AppError {
              with the new http://127.0.0.1:<port>/callback."
         ),
     )
-    .at_step(StepId::JumpcloudApp)
     .with_detail(quote(why, &[]))
 }
 
@@ -87,7 +81,6 @@ pub fn timeout(port: u16, waited_secs: u64) -> AppError {
              and keep the assistant open."
         ),
     )
-    .at_step(StepId::JumpcloudApp)
 }
 
 pub fn cancelled() -> AppError {
@@ -105,8 +98,7 @@ pub fn access_denied(description: Option<&str>) -> AppError {
          or the sign-in was declined.",
         "In the JumpCloud app, open the User Groups tab, tick a group you are a member of, and save. \
          Then try again and accept the sign-in.",
-    )
-    .at_step(StepId::JumpcloudApp);
+    );
     match description {
         Some(d) => err.with_detail(quote(d, &[])),
         None => err,
@@ -121,7 +113,6 @@ pub fn idp_error(error: &str, description: Option<&str>) -> AppError {
         "Check the JumpCloud app's SSO tab against step 2 (Redirect URIs, Client Authentication Type, \
          the email attribute mapping) and that the app is active, then try again.",
     )
-    .at_step(StepId::JumpcloudApp)
     .with_detail(quote(&format!("error={error}"), &[]))
 }
 
@@ -163,7 +154,6 @@ pub fn invalid_client(detail: &str) -> AppError {
          Then check the Client ID and Client Secret entered in step 3; if you no longer have the secret, \
          regenerate it in JumpCloud and enter the new one.",
     )
-    .at_step(StepId::Connect)
     .with_detail(detail.to_owned())
 }
 
@@ -175,7 +165,6 @@ pub fn invalid_grant(detail: &str) -> AppError {
         "Start the check again and finish it without waiting. If it happens again, check that Redirect URIs \
          in the JumpCloud app's SSO tab lists the assistant's redirect URI exactly.",
     )
-    .at_step(StepId::JumpcloudApp)
     .with_detail(detail.to_owned())
 }
 
@@ -198,7 +187,6 @@ pub fn id_token_invalid(check: &str, what: &str) -> AppError {
         "Check that the Client ID entered in step 3 belongs to this JumpCloud app and that this computer's \
          clock is right. If a proxy inspects web traffic, ask for JumpCloud's addresses to be let through unchanged.",
     )
-    .at_step(StepId::Connect)
     .with_detail(format!("{check}: {}", quote(what, &[])))
 }
 
@@ -209,7 +197,6 @@ pub fn userinfo_invalid(what: &str) -> AppError {
         "Try again. If it happens again, add the email attribute mapping in the JumpCloud app's SSO tab \
          (service provider attribute email, JumpCloud attribute email) so the email arrives in the sign-in itself.",
     )
-    .at_step(StepId::JumpcloudApp)
     .with_detail(quote(what, &[]))
 }
 
@@ -220,7 +207,6 @@ pub fn email_missing() -> AppError {
         "In the JumpCloud app's SSO tab, under User Attribute Mapping add service provider attribute \"email\" \
          mapped to JumpCloud attribute \"email\", tick the Email standard scope, save, and try again.",
     )
-    .at_step(StepId::JumpcloudApp)
 }
 
 /// A provider text made safe to show: the given values (the secret, the
@@ -415,7 +401,7 @@ mod tests {
     }
 
     #[test]
-    fn fixes_name_the_jumpcloud_field_or_the_step() {
+    fn fixes_name_the_jumpcloud_field() {
         let timed_out = timeout(41234, 300);
         assert!(
             timed_out.fix.contains("http://127.0.0.1:41234/callback"),
@@ -423,20 +409,19 @@ mod tests {
             timed_out.fix
         );
         assert!(timed_out.fix.contains("Redirect URIs"));
-        assert_eq!(timed_out.step, Some(StepId::JumpcloudApp));
         let client = invalid_client("401");
         assert!(client.fix.contains("Client Secret POST") && client.fix.contains("Client ID"));
         assert!(client.fix.contains("Client Secret"));
-        assert_eq!(client.step, Some(StepId::Connect));
         let email = email_missing();
         assert!(email.fix.contains("attribute") && email.fix.contains("Email"));
-        assert_eq!(email.step, Some(StepId::JumpcloudApp));
         let denied = access_denied(None);
         assert!(denied.fix.contains("User Groups"));
-        assert_eq!(denied.step, Some(StepId::JumpcloudApp));
         let token = id_token_invalid("exp", "expired 2 hours ago");
         assert_eq!(token.detail.as_deref(), Some("exp: expired 2 hours ago"));
-        assert_eq!(port_in_use(1, "x").step, Some(StepId::JumpcloudApp));
+        assert!(
+            port_in_use(1, "x").step.is_none(),
+            "the login names no step"
+        );
     }
 
     #[test]

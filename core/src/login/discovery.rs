@@ -7,9 +7,9 @@
 use serde::Deserialize;
 
 use super::diagnosis;
-use super::http::{FetchError, Http};
 use crate::endpoints::check_transport;
 use crate::error::AppError;
+use crate::net::http::{FetchError, Http};
 
 /// The authentication method ConductorOne's signup uses, and so does the check.
 pub const CLIENT_SECRET_POST: &str = "client_secret_post";

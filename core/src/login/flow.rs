@@ -4,7 +4,6 @@
 
 use super::callback::{self, Expected};
 use super::discovery::{self, ProviderMetadata};
-use super::http::Http;
 use super::id_token::{self, ExpectedClaims, IdentityClaims};
 use super::listener::{Listener, Responder};
 use super::request::AuthRequest;
@@ -16,6 +15,7 @@ use super::{
 use crate::browser::OpenBrowser;
 use crate::endpoints::Endpoints;
 use crate::error::AppError;
+use crate::net::http::Http;
 use crate::secret::Secret;
 
 pub(super) async fn run(

@@ -17,8 +17,8 @@ use openidconnect::JsonWebKey as _;
 use serde_json::Value;
 
 use super::diagnosis;
-use super::http::{FetchError, Http};
 use crate::error::AppError;
+use crate::net::http::{FetchError, Http};
 
 /// Clock skew allowed when checking `exp`.
 pub const CLOCK_SKEW_SECS: i64 = 120;

@@ -1,6 +1,10 @@
 //! The verification login: a real OpenID Connect authorization-code login
 //! with PKCE through a loopback redirect (RFC 8252), and its diagnosis.
 //!
+//! The engine knows nothing of the wizard: its errors say what failed and
+//! how to fix it, and the step use-case that runs it
+//! ([`crate::steps::step3_connect`]) adds which step that is.
+//!
 //! [`verify`] proves, before ConductorOne's signup is attempted, that the
 //! JumpCloud app is set up right: the issuer, the redirect URI, the admin's
 //! group assignment, the client secret and its authentication type, the ID
@@ -18,18 +22,16 @@
 //! 5. the ID token ([`id_token`]) and, when it has no email, userinfo
 //!    ([`userinfo`]).
 
-pub mod callback;
-mod cancel;
-pub mod diagnosis;
-pub mod discovery;
+mod callback;
+mod diagnosis;
+mod discovery;
 mod flow;
-pub(crate) mod http;
-pub mod id_token;
-pub mod listener;
-pub mod pages;
-pub mod request;
-pub mod token;
-pub mod userinfo;
+mod id_token;
+mod listener;
+mod pages;
+mod request;
+mod token;
+mod userinfo;
 
 use std::time::Duration;
 
@@ -41,7 +43,7 @@ use crate::endpoints::Endpoints;
 use crate::error::AppError;
 use crate::secret::Secret;
 
-pub use cancel::CancelToken;
+pub use crate::net::CancelToken;
 
 /// How long the listener waits for the browser, unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5 * 60);

@@ -5,8 +5,8 @@
 use serde::Deserialize;
 
 use super::diagnosis::{self, summarize_response};
-use super::http::{Answer, FetchError, Http};
 use crate::error::AppError;
+use crate::net::http::{Answer, FetchError, Http};
 use crate::secret::Secret;
 
 /// The tokens of one login. Never stored, shown or serialised.

@@ -4,9 +4,9 @@
 use serde_json::Value;
 
 use super::diagnosis::{self, summarize_response};
-use super::http::{Answer, Http};
 use super::id_token::{email_of, email_verified_of, groups_of};
 use crate::error::AppError;
+use crate::net::http::{Answer, Http};
 use crate::secret::Secret;
 
 /// What userinfo adds to the identity.

@@ -1,4 +1,4 @@
-//! The HTTP client the login uses to talk to the provider: redirects are
+//! The HTTP client the verification login and the instance check use: redirects are
 //! never followed, connect and overall timeouts are set, the proxy comes from
 //! the environment (`HTTPS_PROXY`, `NO_PROXY`) but is never used for a
 //! loopback address, plain `http` is refused except for loopback, and answers

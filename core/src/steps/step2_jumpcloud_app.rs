@@ -11,16 +11,16 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::step1_instance::field_error;
 use crate::endpoints::{Endpoints, Region, JUMPCLOUD_APP_LABEL};
-use crate::error::FieldError;
+use crate::error::{AppError, FieldError};
+use crate::fields::{field_error, FIELD_LOOPBACK_PORT};
+use crate::progress::ChecklistItem;
+use crate::setup::Setup;
+use crate::step::StepId;
 
 pub const TITLE: &str = "Create the OIDC app in JumpCloud";
 pub const SUMMARY: &str =
     "Add a Custom OIDC App in JumpCloud with the values the assistant prepares for you.";
-
-/// Field id of the loopback port setting.
-pub const FIELD_LOOPBACK_PORT: &str = "loopback_port";
 
 /// Ports below this need administrator rights on macOS and Linux.
 pub const MIN_LOOPBACK_PORT: u16 = 1024;
@@ -72,32 +72,7 @@ pub fn regions() -> Vec<RegionOption> {
         .collect()
 }
 
-/// The sub-steps the admin ticks off while filling JumpCloud's form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum ChecklistItem {
-    /// Added the Custom OIDC App, labelled it and saved it.
-    CreateApp,
-    RedirectUris,
-    ClientAuthentication,
-    LoginUrl,
-    AttributeMapping,
-    UserGroups,
-    Activate,
-}
-
 impl ChecklistItem {
-    pub const ALL: [ChecklistItem; 7] = [
-        Self::CreateApp,
-        Self::RedirectUris,
-        Self::ClientAuthentication,
-        Self::LoginUrl,
-        Self::AttributeMapping,
-        Self::UserGroups,
-        Self::Activate,
-    ];
-
     /// What the admin ticks, in words.
     pub fn label(self) -> &'static str {
         match self {
@@ -128,15 +103,6 @@ pub fn checklist() -> Vec<ChecklistEntry> {
             id,
             label: id.label().to_owned(),
         })
-        .collect()
-}
-
-/// The items not ticked yet, in order: Continue asks for a confirmation
-/// when this is not empty.
-pub fn unticked(ticked: &BTreeSet<ChecklistItem>) -> Vec<ChecklistItem> {
-    ChecklistItem::ALL
-        .into_iter()
-        .filter(|item| !ticked.contains(item))
         .collect()
 }
 
@@ -488,10 +454,51 @@ pub fn check_loopback_port(number: u32) -> Result<u16, FieldError> {
     }
 }
 
+impl Setup {
+    /// The values to enter in JumpCloud's form, for the saved domain, region and port.
+    pub fn jumpcloud_form(&self) -> Result<JumpcloudAppForm, AppError> {
+        Ok(app_form(
+            &self.endpoints()?,
+            &self.state.domain,
+            self.state.loopback_port,
+        ))
+    }
+
+    /// Changes the JumpCloud region. A verification proved the old region's
+    /// issuer, so it no longer counts.
+    pub fn set_region(&mut self, region: Region) -> Result<JumpcloudAppForm, AppError> {
+        if self.state.region != region {
+            self.state.region = region;
+            self.state.verification = None;
+            self.save()?;
+        }
+        self.jumpcloud_form()
+    }
+
+    /// Changes the loopback port; a bad value is reported at the field. The
+    /// form's second redirect URI follows.
+    pub fn set_loopback_port(&mut self, input: &str) -> Result<JumpcloudAppForm, AppError> {
+        let port = validate_loopback_port(input)
+            .map_err(|e| AppError::invalid_input(StepId::JumpcloudApp, vec![e]))?;
+        if self.state.loopback_port != port {
+            self.state.loopback_port = port;
+            self.state.verification = None;
+            self.save()?;
+        }
+        self.jumpcloud_form()
+    }
+
+    pub fn set_checklist(&mut self, ticked: BTreeSet<ChecklistItem>) -> Result<(), AppError> {
+        self.state.checklist = ticked;
+        self.save()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::endpoints::{Overrides, DEFAULT_LOOPBACK_PORT};
+    use crate::setup::test_support::setup;
 
     fn values(form: &JumpcloudAppForm, id: FormItemId) -> Vec<String> {
         form.items
@@ -688,7 +695,7 @@ mod tests {
     }
 
     #[test]
-    fn checklist_ids_and_unticked_items() {
+    fn checklist_ids_and_labels() {
         let json = serde_json::to_value(ChecklistItem::ALL).expect("serialises");
         assert_eq!(
             json,
@@ -702,21 +709,9 @@ mod tests {
                 "activate"
             ])
         );
-        let mut ticked = BTreeSet::new();
-        assert_eq!(unticked(&ticked), ChecklistItem::ALL);
-        ticked.extend([ChecklistItem::Activate, ChecklistItem::CreateApp]);
-        assert_eq!(
-            unticked(&ticked),
-            [
-                ChecklistItem::RedirectUris,
-                ChecklistItem::ClientAuthentication,
-                ChecklistItem::LoginUrl,
-                ChecklistItem::AttributeMapping,
-                ChecklistItem::UserGroups,
-            ]
-        );
-        ticked.extend(ChecklistItem::ALL);
-        assert!(unticked(&ticked).is_empty());
+        let labels: Vec<_> = checklist().into_iter().map(|e| e.label).collect();
+        assert_eq!(labels.len(), ChecklistItem::ALL.len());
+        assert!(labels.iter().all(|l| !l.is_empty()));
     }
 
     #[test]
@@ -753,5 +748,18 @@ mod tests {
             Ok(DEFAULT_LOOPBACK_PORT)
         );
         assert!(check_loopback_port(70_000).is_err());
+    }
+
+    #[test]
+    fn port_and_region_changes_are_saved_and_bad_ports_reported_at_the_field() {
+        let (mut s, _dir) = setup();
+        s.set_loopback_port("40000").expect("valid");
+        assert_eq!(s.state().loopback_port, 40000);
+        let err = s.set_loopback_port("80").expect_err("privileged");
+        assert_eq!(err.fields[0].field, "loopback_port");
+        assert_eq!(s.state().loopback_port, 40000);
+        s.set_region(Region::Eu).expect("saved");
+        let form = s.jumpcloud_form().expect("form");
+        assert!(form.admin_portal_url.contains("console.eu.jumpcloud.com"));
     }
 }

@@ -1,23 +1,31 @@
-//! Step 3: connect JumpCloud to ConductorOne (Client ID and secret, the
-//! verification login, the hand-off to ConductorOne's signup).
+//! Step 3: connect JumpCloud to ConductorOne: the Client ID and Client
+//! Secret from JumpCloud's "Application Saved" popup go into the state file
+//! and the keychain, and a verification login (a test sign-in that changes
+//! nothing) proves the JumpCloud app works before ConductorOne's signup is
+//! attempted. The window's step 3 and `c1-setup verify-sso` both prepare and
+//! record that login here. What follows a passed login is in [`super::signup`].
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::browser::OpenBrowser;
+use crate::clipboard_guard::{clear_if_unchanged, Clipboard};
+use crate::error::{AppError, ErrorKind, FieldError};
+use crate::fields::{check_pasted, field_error, Pasted, FIELD_CLIENT_ID, FIELD_CLIENT_SECRET};
+use crate::keychain::{SecretKey, SecretStore};
+use crate::login::{self, CancelToken, LoginConfig, ProgressFn, Verified};
+use crate::progress::{SavedState, VerificationOutcome, VerificationRecord};
+use crate::secret::Secret;
+use crate::session::{Session, Task};
+use crate::setup::Setup;
+use crate::step::StepId;
 
 pub const TITLE: &str = "Connect JumpCloud to ConductorOne";
 pub const SUMMARY: &str =
     "Store the Client ID and secret safely and prove that the JumpCloud app signs you in.";
-
-// ---------------------------------------------------------------------------
-// The Client ID and Client Secret fields.
-// ---------------------------------------------------------------------------
-
-use serde::Deserialize;
-use ts_rs::TS;
-
-use super::step1_instance::{field_error, is_invisible};
-use crate::error::FieldError;
-use crate::secret::Secret;
-
-pub const FIELD_CLIENT_ID: &str = "client_id";
-pub const FIELD_CLIENT_SECRET: &str = "client_secret";
 
 /// The shortest value accepted as a Client Secret. JumpCloud's secrets are
 /// far longer; anything this short is a partial copy or the wrong field.
@@ -28,70 +36,38 @@ const WHERE_TO_COPY: &str = "the “Application Saved” popup in JumpCloud (ste
 
 /// Checks the Client ID and returns it trimmed.
 pub fn validate_client_id(input: &str) -> Result<String, FieldError> {
-    let value = input.trim();
-    if value.is_empty() {
-        return Err(field_error(
-            FIELD_CLIENT_ID,
-            "client_id_required",
-            format!("Enter the Client ID shown in {WHERE_TO_COPY}."),
-            None,
-        ));
-    }
-    if value.chars().any(char::is_whitespace) {
-        return Err(field_error(
-            FIELD_CLIENT_ID,
-            "client_id_has_space",
-            format!(
+    check_pasted(
+        Pasted {
+            field: FIELD_CLIENT_ID,
+            required: format!("Enter the Client ID shown in {WHERE_TO_COPY}."),
+            has_space: format!(
                 "The Client ID has a space or line break in the middle, and Client IDs have none. Copy it again from {WHERE_TO_COPY}."
             ),
-            None,
-        ));
-    }
-    if value.chars().any(is_invisible) {
-        return Err(field_error(
-            FIELD_CLIENT_ID,
-            "client_id_invisible_character",
-            format!(
+            invisible: format!(
                 "The Client ID contains an invisible character, probably copied along with it. Copy it again from {WHERE_TO_COPY}."
             ),
-            None,
-        ));
-    }
-    Ok(value.to_owned())
+        },
+        input,
+    )
+    .map(str::to_owned)
 }
 
 /// Checks the Client Secret. Only surrounding whitespace and line breaks are
 /// removed; no message quotes the secret.
 pub fn validate_client_secret(input: &str) -> Result<Secret, FieldError> {
-    let value = input.trim();
-    if value.is_empty() {
-        return Err(field_error(
-            FIELD_CLIENT_SECRET,
-            "client_secret_required",
-            format!("Paste the Client Secret shown in {WHERE_TO_COPY}."),
-            None,
-        ));
-    }
-    if value.chars().any(char::is_whitespace) {
-        return Err(field_error(
-            FIELD_CLIENT_SECRET,
-            "client_secret_has_space",
-            format!(
+    let value = check_pasted(
+        Pasted {
+            field: FIELD_CLIENT_SECRET,
+            required: format!("Paste the Client Secret shown in {WHERE_TO_COPY}."),
+            has_space: format!(
                 "The Client Secret has a space or line break in the middle, and secrets have none. Copy it again in one piece from {WHERE_TO_COPY}."
             ),
-            None,
-        ));
-    }
-    if value.chars().any(is_invisible) {
-        return Err(field_error(
-            FIELD_CLIENT_SECRET,
-            "client_secret_invisible_character",
-            format!(
+            invisible: format!(
                 "The Client Secret contains an invisible character, probably copied along with it. Copy it again from {WHERE_TO_COPY}."
             ),
-            None,
-        ));
-    }
+        },
+        input,
+    )?;
     let len = value.chars().count();
     if len < CLIENT_SECRET_MIN_CHARS {
         return Err(field_error(
@@ -115,16 +91,9 @@ pub struct ConnectInput {
     pub client_secret: Secret,
 }
 
-/// The step 3 values after every check passed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidConnect {
-    pub client_id: String,
-    pub client_secret: Secret,
-}
-
 /// Checks both fields and reports every problem at once. A secret equal to
 /// the Client ID is refused: it means the same value was pasted twice.
-pub fn validate_connect(input: &ConnectInput) -> Result<ValidConnect, Vec<FieldError>> {
+fn validate_connect(input: &ConnectInput) -> Result<(String, Secret), Vec<FieldError>> {
     let client_id = validate_client_id(&input.client_id);
     let client_secret = validate_client_secret(input.client_secret.expose());
     match (client_id, client_secret) {
@@ -137,10 +106,7 @@ pub fn validate_connect(input: &ConnectInput) -> Result<ValidConnect, Vec<FieldE
                     None,
                 )]);
             }
-            Ok(ValidConnect {
-                client_id,
-                client_secret,
-            })
+            Ok((client_id, client_secret))
         }
         (client_id, client_secret) => Err([client_id.err(), client_secret.err()]
             .into_iter()
@@ -149,9 +115,297 @@ pub fn validate_connect(input: &ConnectInput) -> Result<ValidConnect, Vec<FieldE
     }
 }
 
+/// Which JumpCloud app a verification login checks: the issuer exactly, the
+/// Client ID, the loopback port of its redirect URI, and how long to wait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerificationRequest {
+    pub issuer: String,
+    pub client_id: String,
+    pub port: u16,
+    pub timeout: Duration,
+}
+
+/// Where the Client Secret of a verification login comes from.
+pub enum SecretSource<'a> {
+    /// The keychain item step 3 stored for the request's Client ID.
+    Keychain(&'a dyn SecretStore),
+    /// Given by the admin for this run only (the terminal's standard input).
+    Given(Secret),
+}
+
+impl std::fmt::Debug for SecretSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Keychain(_) => "SecretSource::Keychain",
+            Self::Given(_) => "SecretSource::Given([redacted])",
+        })
+    }
+}
+
+/// A verification login ready to run: the configuration and the secret.
+#[derive(Debug)]
+pub struct Verification {
+    config: LoginConfig,
+    secret: Secret,
+}
+
+impl Verification {
+    pub fn config(&self) -> &LoginConfig {
+        &self.config
+    }
+
+    /// Runs the login (see [`login::verify`]). A failure names the step where
+    /// it is fixed.
+    pub async fn run(
+        &self,
+        browser: &dyn OpenBrowser,
+        progress: ProgressFn<'_>,
+        cancel: &CancelToken,
+    ) -> Result<Verified, AppError> {
+        let result = login::verify(&self.config, &self.secret, browser, progress, cancel).await;
+        match &result {
+            Ok(_) => tracing::info!(issuer = %self.config.issuer, "verification login succeeded"),
+            Err(e) => {
+                tracing::info!(issuer = %self.config.issuer, kind = %e.kind, "verification login failed");
+            }
+        }
+        result.map_err(|mut e| {
+            e.step = e.step.or(step_to_fix(e.kind));
+            e
+        })
+    }
+}
+
+/// Where the admin fixes what a failed verification login found: the
+/// JumpCloud app's settings (step 2) or the pasted credentials (step 3).
+/// Failures that a retry fixes name no step.
+pub fn step_to_fix(kind: ErrorKind) -> Option<StepId> {
+    match kind {
+        ErrorKind::InvalidClient | ErrorKind::IdTokenInvalid => Some(StepId::Connect),
+        ErrorKind::IssuerUnreachable
+        | ErrorKind::DiscoveryInvalid
+        | ErrorKind::IssuerMismatch
+        | ErrorKind::AuthMethodUnsupported
+        | ErrorKind::PortInUse
+        | ErrorKind::Timeout
+        | ErrorKind::AccessDenied
+        | ErrorKind::IdpError
+        | ErrorKind::InvalidGrant
+        | ErrorKind::UserinfoInvalid
+        | ErrorKind::EmailMissing => Some(StepId::JumpcloudApp),
+        _ => None,
+    }
+}
+
+impl Setup {
+    /// Stores step 3's Client ID (state file) and Client Secret (keychain).
+    /// A new secret replaces the stored one; a new Client ID drops the old
+    /// app's secret.
+    pub fn save_credentials(
+        &mut self,
+        input: &ConnectInput,
+        secrets: &dyn SecretStore,
+    ) -> Result<(), AppError> {
+        let (client_id, client_secret) = validate_connect(input)
+            .map_err(|fields| AppError::invalid_input(StepId::Connect, fields))?;
+        self.require_domain()?;
+        let key = SecretKey::client_secret(&self.state.domain, &client_id);
+        secrets.put(&key, &client_secret)?;
+        if let Some(old) = self.state.client_id.clone() {
+            if old != client_id && self.state.client_secret_stored {
+                secrets.delete(&SecretKey::client_secret(&self.state.domain, &old))?;
+            }
+        }
+        self.state.client_id = Some(client_id);
+        self.state.client_secret_stored = true;
+        self.state.verification = None;
+        self.save()
+    }
+
+    /// The stored Client Secret. When it is gone from the keychain, the state
+    /// file is corrected so the window asks for it again.
+    pub fn client_secret(&mut self, secrets: &dyn SecretStore) -> Result<Secret, AppError> {
+        let Some(client_id) = self.state.client_id.clone() else {
+            return Err(AppError::new(
+                ErrorKind::SecretNotFound,
+                "No Client ID and Client Secret have been stored yet.",
+                "Paste the Client ID and Client Secret from JumpCloud's \"Application Saved\" popup in step 3.",
+            )
+            .at_step(StepId::Connect));
+        };
+        match secrets.get(&SecretKey::client_secret(&self.state.domain, &client_id)) {
+            Ok(secret) => Ok(secret),
+            Err(err) => {
+                if err.kind == ErrorKind::SecretNotFound && self.state.client_secret_stored {
+                    self.state.client_secret_stored = false;
+                    self.save()?;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// The app the saved progress describes: the region's issuer, the stored
+    /// Client ID and the chosen loopback port.
+    pub fn saved_verification_request(&self) -> Result<VerificationRequest, AppError> {
+        Ok(VerificationRequest {
+            issuer: self.endpoints()?.issuer().to_owned(),
+            client_id: self.state.client_id.clone().unwrap_or_default(),
+            port: self.state.loopback_port,
+            timeout: login::DEFAULT_TIMEOUT,
+        })
+    }
+
+    /// Prepares a verification login of `request`'s app. A keychain secret
+    /// is the one step 3 stored, found only when the saved progress is for
+    /// the same Client ID; otherwise the error says what was saved instead.
+    pub fn prepare_verification(
+        &mut self,
+        request: VerificationRequest,
+        source: SecretSource<'_>,
+    ) -> Result<Verification, AppError> {
+        let secret = match source {
+            SecretSource::Given(secret) => secret,
+            SecretSource::Keychain(secrets) => {
+                let saved = self.state.client_id.as_deref().unwrap_or_default();
+                if saved.is_empty() || self.state.domain.is_empty() {
+                    return Err(secret_not_found(
+                        &request.client_id,
+                        "step 3 has not been completed in the window yet",
+                    ));
+                }
+                if saved != request.client_id {
+                    return Err(secret_not_found(
+                        &request.client_id,
+                        &format!("step 3 was completed with another Client ID ({saved})"),
+                    ));
+                }
+                self.client_secret(secrets)?
+            }
+        };
+        Ok(Verification {
+            config: LoginConfig {
+                issuer: request.issuer,
+                client_id: request.client_id,
+                port: request.port,
+                timeout: request.timeout,
+            },
+            secret,
+        })
+    }
+
+    /// Keeps the outcome of a verification login (never a token), when it
+    /// checked the app the saved progress describes.
+    pub fn record_verification(
+        &mut self,
+        verification: &Verification,
+        result: &Result<Verified, AppError>,
+    ) -> Result<(), AppError> {
+        let config = &verification.config;
+        if self.state.client_id.as_deref() != Some(config.client_id.as_str()) {
+            return Ok(());
+        }
+        let outcome = match result {
+            Ok(verified) => VerificationOutcome::Passed {
+                email: verified.email.clone(),
+                email_verified: verified.email_verified,
+                checks: verified.checks.clone(),
+            },
+            Err(err) => VerificationOutcome::Failed { kind: err.kind },
+        };
+        self.state.verification = Some(VerificationRecord {
+            at: OffsetDateTime::now_utc(),
+            issuer: config.issuer.clone(),
+            client_id: config.client_id.clone(),
+            outcome,
+        });
+        self.save()
+    }
+
+    /// True when the last verification login succeeded for the stored app.
+    pub fn verified(&self) -> bool {
+        matches!(
+            &self.state.verification,
+            Some(VerificationRecord { outcome: VerificationOutcome::Passed { .. }, client_id, .. })
+                if Some(client_id) == self.state.client_id.as_ref()
+        )
+    }
+}
+
+/// What the window shows after the credentials were stored.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CredentialsSaved {
+    /// The keychain that holds the secret, e.g. "GNOME Keyring".
+    pub store_name: String,
+    /// True when the clipboard still held the secret and was emptied.
+    pub clipboard_cleared: bool,
+    pub progress: SavedState,
+}
+
+impl Session {
+    /// Stores the Client ID and the Client Secret. This is the only time the
+    /// secret crosses from the window to Rust; it never goes back. If the
+    /// clipboard still holds the secret afterwards, it is emptied.
+    pub async fn save_credentials(
+        &self,
+        input: ConnectInput,
+        clipboard: &dyn Clipboard,
+    ) -> Result<CredentialsSaved, AppError> {
+        let pasted = input.client_secret.clone();
+        let (progress, store_name) = self
+            .with_secrets(move |setup, secrets| {
+                setup.save_credentials(&input, secrets)?;
+                Ok((setup.state().clone(), secrets.store_name().to_owned()))
+            })
+            .await?;
+        Ok(CredentialsSaved {
+            store_name,
+            clipboard_cleared: clear_if_unchanged(clipboard, &pasted),
+            progress,
+        })
+    }
+
+    /// The window's verification login: the saved app, the keychain's
+    /// secret, progress on `progress`; the outcome is recorded. A new run
+    /// cancels a running one.
+    pub async fn verify(
+        &self,
+        browser: &dyn OpenBrowser,
+        progress: ProgressFn<'_>,
+    ) -> Result<Verified, AppError> {
+        let verification = self
+            .with_secrets(|setup, secrets| {
+                let request = setup.saved_verification_request()?;
+                setup.prepare_verification(request, SecretSource::Keychain(secrets))
+            })
+            .await?;
+        let cancel = self.begin(Task::Login);
+        let result = verification.run(browser, progress, &cancel).await;
+        self.setup().record_verification(&verification, &result)?;
+        result
+    }
+}
+
+/// No stored secret can serve `client_id`, and why.
+pub fn secret_not_found(client_id: &str, why: &str) -> AppError {
+    AppError::new(
+        ErrorKind::SecretNotFound,
+        format!("No Client Secret is stored for Client ID {client_id}: {why}."),
+        "Open the assistant's window and finish step 3 with this Client ID: it keeps the secret \
+         in the keychain.",
+    )
+    .at_step(StepId::Connect)
+}
+
 #[cfg(test)]
-mod field_tests {
+mod tests {
     use super::*;
+    use crate::error::ErrorKind;
+    use crate::keychain::MemoryStore;
+    use crate::setup::test_support::{
+        credentials, instance, reopen, setup, stored_setup, verified,
+    };
 
     const SECRET: &str = "Zq8x-Lw3!pR7_tY2mN5vB0cD";
 
@@ -243,9 +497,157 @@ mod field_tests {
             serde_json::json!({"client_id": " id-1 ", "client_secret": format!(" {SECRET} ")}),
         )
         .expect("valid JSON");
-        let valid = validate_connect(&input).expect("valid");
-        assert_eq!(valid.client_id, "id-1");
-        assert_eq!(valid.client_secret.expose(), SECRET);
-        assert!(!format!("{valid:?}").contains(SECRET));
+        let (client_id, client_secret) = validate_connect(&input).expect("valid");
+        assert_eq!(client_id, "id-1");
+        assert_eq!(client_secret.expose(), SECRET);
+        assert!(!format!("{client_secret:?} {input:?}").contains(SECRET));
+    }
+
+    #[test]
+    fn new_credentials_need_a_new_verification() {
+        let (mut s, _dir) = setup();
+        let secrets = MemoryStore::new();
+        stored_setup(&mut s, &secrets);
+        let request = s.saved_verification_request().expect("saved");
+        let v = s
+            .prepare_verification(request, SecretSource::Keychain(&secrets))
+            .expect("prepared");
+        s.record_verification(&v, &Ok(verified("i")))
+            .expect("saved");
+        assert!(s.verified());
+        s.save_credentials(
+            &ConnectInput {
+                client_id: "client-b".into(),
+                client_secret: Secret::from("secret-bbbbbbbbbbbbbbbb"),
+            },
+            &secrets,
+        )
+        .expect("valid");
+        assert!(!s.verified());
+    }
+
+    #[test]
+    fn credentials_replace_the_old_secret_and_drop_the_old_apps_item() {
+        let (mut s, _dir) = setup();
+        let secrets = MemoryStore::new();
+        s.save_instance(&instance("acmeco", "Code-1"), &secrets)
+            .expect("valid");
+        let creds = credentials;
+        s.save_credentials(&creds("client-a", "secret-aaaaaaaaaaaaaaaa"), &secrets)
+            .expect("valid");
+        s.save_credentials(&creds("client-a", "secret-bbbbbbbbbbbbbbbb"), &secrets)
+            .expect("valid");
+        assert_eq!(
+            s.client_secret(&secrets).expect("stored").expose(),
+            "secret-bbbbbbbbbbbbbbbb"
+        );
+        s.save_credentials(&creds("client-b", "secret-cccccccccccccccc"), &secrets)
+            .expect("valid");
+        assert!(!secrets.contains(&SecretKey::client_secret("acmeco", "client-a")));
+        assert_eq!(s.state().client_id.as_deref(), Some("client-b"));
+    }
+
+    #[test]
+    fn a_secret_missing_from_the_keychain_sends_the_admin_back_to_step_3() {
+        let (mut s, _dir) = setup();
+        let secrets = MemoryStore::new();
+        stored_setup(&mut s, &secrets);
+        secrets
+            .delete(&SecretKey::client_secret("acmeco", "client-a"))
+            .expect("deleted");
+        let err = s.client_secret(&secrets).expect_err("gone");
+        assert_eq!(err.kind, ErrorKind::SecretNotFound);
+        assert_eq!(err.step, Some(StepId::Connect));
+        assert!(!s.state().client_secret_stored);
+    }
+
+    fn request(client_id: &str) -> VerificationRequest {
+        VerificationRequest {
+            issuer: "https://oauth.id.jumpcloud.com/".into(),
+            client_id: client_id.into(),
+            port: 38710,
+            timeout: Duration::from_secs(5),
+        }
+    }
+
+    #[test]
+    fn the_window_and_the_terminal_record_the_same_outcome() {
+        let secrets = MemoryStore::new();
+        let outcomes: Vec<_> = [true, false]
+            .into_iter()
+            .map(|from_window| {
+                let (mut s, dir) = setup();
+                stored_setup(&mut s, &secrets);
+                let (request, source) = if from_window {
+                    let req = s.saved_verification_request().expect("saved");
+                    (req, SecretSource::Keychain(&secrets))
+                } else {
+                    (
+                        request("client-a"),
+                        SecretSource::Given(Secret::from("secret-aaaaaaaaaaaaaaaa")),
+                    )
+                };
+                let v = s.prepare_verification(request, source).expect("prepared");
+                assert_eq!(v.secret.expose(), "secret-aaaaaaaaaaaaaaaa");
+                s.record_verification(&v, &Ok(verified(&v.config.issuer)))
+                    .expect("saved");
+                let mut record = reopen(&dir).state().verification.clone().expect("kept");
+                record.at = OffsetDateTime::UNIX_EPOCH;
+                record
+            })
+            .collect();
+        assert_eq!(outcomes[0], outcomes[1]);
+        assert!(matches!(
+            outcomes[0].outcome,
+            VerificationOutcome::Passed { .. }
+        ));
+    }
+
+    #[test]
+    fn another_apps_result_is_not_recorded_and_its_keychain_secret_not_read() {
+        let (mut s, _dir) = setup();
+        let secrets = MemoryStore::new();
+        stored_setup(&mut s, &secrets);
+        let calls = secrets.calls();
+        let e = s
+            .prepare_verification(request("client-b"), SecretSource::Keychain(&secrets))
+            .expect_err("another app");
+        assert_eq!(e.kind, ErrorKind::SecretNotFound);
+        assert!(
+            e.message.contains("another Client ID (client-a)"),
+            "{}",
+            e.message
+        );
+        assert_eq!(secrets.calls(), calls);
+        let v = s
+            .prepare_verification(request("client-b"), SecretSource::Given(Secret::from("x")))
+            .expect("given");
+        s.record_verification(&v, &Ok(verified("i")))
+            .expect("skipped");
+        assert!(s.state().verification.is_none());
+    }
+
+    #[test]
+    fn failures_name_the_step_that_fixes_them() {
+        assert_eq!(step_to_fix(ErrorKind::InvalidClient), Some(StepId::Connect));
+        assert_eq!(
+            step_to_fix(ErrorKind::IdTokenInvalid),
+            Some(StepId::Connect)
+        );
+        for kind in [
+            ErrorKind::Timeout,
+            ErrorKind::AccessDenied,
+            ErrorKind::EmailMissing,
+            ErrorKind::PortInUse,
+        ] {
+            assert_eq!(step_to_fix(kind), Some(StepId::JumpcloudApp), "{kind}");
+        }
+        for kind in [
+            ErrorKind::Cancelled,
+            ErrorKind::StateMismatch,
+            ErrorKind::TokenResponseInvalid,
+        ] {
+            assert_eq!(step_to_fix(kind), None, "{kind}");
+        }
     }
 }

@@ -1,9 +1,11 @@
-//! IPC commands: `app` serves the whole window; each documented step has its
-//! own module. Every command returns `Result<_, AppError>`, which crosses IPC
-//! as `{kind, message, fix, ...}`. Commands only translate: the work is done
-//! by `c1_setup_core::setup::Setup`.
+//! IPC commands: `app` and `pages` serve the whole window; each documented step has its
+//! own module, and so has the signup between steps 3 and 4. Every command
+//! converts IPC to one core call and back, and returns
+//! `Result<_, AppError>`, which crosses IPC as `{kind, message, fix, ...}`.
 
 pub mod app;
+pub mod pages;
+pub mod signup;
 pub mod step1_instance;
 pub mod step2_jumpcloud_app;
 pub mod step3_connect;
@@ -20,8 +22,8 @@ macro_rules! all_commands {
             $crate::commands::app::keychain_status,
             $crate::commands::app::set_step,
             $crate::commands::app::start_over,
-            $crate::commands::app::open_page,
-            $crate::commands::app::copy_text,
+            $crate::commands::pages::open_page,
+            $crate::commands::pages::copy_text,
             $crate::commands::step1_instance::check_instance_fields,
             $crate::commands::step1_instance::save_instance,
             $crate::commands::step2_jumpcloud_app::jumpcloud_app_form,
@@ -33,10 +35,10 @@ macro_rules! all_commands {
             $crate::commands::step3_connect::save_credentials,
             $crate::commands::step3_connect::verify_sso,
             $crate::commands::step3_connect::cancel_verification,
-            $crate::commands::step3_connect::open_signup,
-            $crate::commands::step3_connect::copy_secret,
-            $crate::commands::step3_connect::wait_for_instance,
-            $crate::commands::step3_connect::stop_waiting,
+            $crate::commands::signup::open_signup,
+            $crate::commands::signup::copy_secret,
+            $crate::commands::signup::wait_for_instance,
+            $crate::commands::signup::stop_waiting,
             $crate::commands::step4_access::access_form,
             $crate::commands::step4_access::set_access_checklist,
             $crate::commands::step4_access::finish_setup,

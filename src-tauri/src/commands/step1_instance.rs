@@ -1,32 +1,32 @@
 //! Step 1: create your ConductorOne instance.
 
-use c1_setup_core::setup::InstanceFieldsCheck;
-use c1_setup_core::state::SavedState;
-use c1_setup_core::steps::step1_instance::InstanceInput;
+use c1_setup_core::progress::SavedState;
+use c1_setup_core::session::Session;
+use c1_setup_core::steps::step1_instance::{InstanceFieldsCheck, InstanceInput};
 use c1_setup_core::AppError;
 use tauri::State;
-
-use crate::state::AppState;
 
 /// Checks the domain and display name while the admin types (the invite code
 /// is only sent once, on Continue).
 #[tauri::command]
 pub fn check_instance_fields(
-    state: State<'_, AppState>,
+    session: State<'_, Session>,
     domain: String,
     display_name: String,
-) -> Result<InstanceFieldsCheck, AppError> {
-    Ok(state.setup().check_instance_fields(&domain, &display_name))
+) -> InstanceFieldsCheck {
+    session
+        .setup()
+        .check_instance_fields(&domain, &display_name)
 }
 
 /// Confirms step 1: the invite code goes into the keychain, the rest into the
 /// state file. An empty invite code keeps the stored one.
 #[tauri::command]
 pub async fn save_instance(
-    state: State<'_, AppState>,
+    session: State<'_, Session>,
     input: InstanceInput,
 ) -> Result<SavedState, AppError> {
-    state
+    session
         .with_secrets(move |setup, secrets| {
             setup.save_instance(&input, secrets)?;
             Ok(setup.state().clone())

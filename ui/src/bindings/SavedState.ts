@@ -2,7 +2,7 @@
 import type { AccessItem } from "./AccessItem";
 import type { ChecklistItem } from "./ChecklistItem";
 import type { Region } from "./Region";
-import type { Registration } from "./Registration";
+import type { Signup } from "./Signup";
 import type { StepId } from "./StepId";
 import type { VerificationRecord } from "./VerificationRecord";
 
@@ -31,11 +31,11 @@ invite_code_stored: boolean,
 /**
  * Whether the Client Secret is in the keychain.
  */
-secret_stored: boolean, 
+client_secret_stored: boolean, 
 /**
- * The hand-off to ConductorOne's signup (end of step 3).
+ * ConductorOne's signup (end of step 3).
  */
-registration: Registration, 
+signup: Signup, 
 /**
  * Step 4's ticked sub-steps.
  */

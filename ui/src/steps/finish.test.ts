@@ -15,13 +15,13 @@ describe("step 3 signup", () => {
     mockIPC(() => null);
     const view = connectStep(testContext({ ...verifiedProgress, verification: null }));
     document.body.appendChild(view.render());
-    expect(document.querySelector<HTMLElement>("#handoff")?.hidden).toBe(true);
+    expect(document.querySelector<HTMLElement>("#signup")?.hidden).toBe(true);
     expect(view.ready()).toBe(false);
   });
 
   it("opens the signup page, lists the five values in the form's order, copies secrets through Rust", async () => {
     const calls: { cmd: string; args: unknown }[] = [];
-    const opened = { ...verifiedProgress, registration: { signup_opened_at: "2026-11-28T10:01:00Z", instance_live_at: null } };
+    const opened = { ...verifiedProgress, signup: { opened_at: "2026-11-28T10:01:00Z", instance_live_at: null } };
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
       if (cmd === "open_signup") return { url: "https://accounts.conductor.one/accounts/signup" };
@@ -48,7 +48,7 @@ describe("step 3 signup", () => {
 
   it("is ready once the instance answered", () => {
     mockIPC(() => null);
-    const live = { ...verifiedProgress, registration: { signup_opened_at: "2026-11-28T10:01:00Z", instance_live_at: "2026-11-28T10:05:00Z" } };
+    const live = { ...verifiedProgress, signup: { opened_at: "2026-11-28T10:01:00Z", instance_live_at: "2026-11-28T10:05:00Z" } };
     const view = connectStep(testContext(live));
     document.body.appendChild(view.render());
     expect(document.querySelector('[data-outcome="live"]')).not.toBeNull();

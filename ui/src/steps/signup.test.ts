@@ -6,8 +6,8 @@ import type { SavedState } from "../bindings/SavedState";
 import { settle, testContext, verifiedProgress } from "../test-fixtures";
 import { signupSection, type SignupSection } from "./signup";
 
-const pageOpened = { ...verifiedProgress, registration: { signup_opened_at: "2026-11-28T10:01:00Z", instance_live_at: null } };
-const instanceLive = { ...verifiedProgress, registration: { signup_opened_at: "2026-11-28T10:01:00Z", instance_live_at: "2026-11-28T10:05:00Z" } };
+const pageOpened = { ...verifiedProgress, signup: { opened_at: "2026-11-28T10:01:00Z", instance_live_at: null } };
+const instanceLive = { ...verifiedProgress, signup: { opened_at: "2026-11-28T10:01:00Z", instance_live_at: "2026-11-28T10:05:00Z" } };
 
 function shown(id: string): boolean {
   const node = document.getElementById(id);
@@ -47,7 +47,7 @@ describe("signup section", () => {
       return null;
     });
     const signup = mount(pageOpened);
-    expect(shown("handoff")).toBe(true);
+    expect(shown("signup")).toBe(true);
     expect(shown("paste-helper")).toBe(true);
     expect(shown("stop-waiting")).toBe(true);
 
@@ -92,7 +92,7 @@ describe("signup section", () => {
       return null;
     });
     mount(verifiedProgress);
-    expect(shown("handoff")).toBe(true);
+    expect(shown("signup")).toBe(true);
     expect(shown("paste-helper")).toBe(false);
     expect(calls).toEqual([]);
   });

@@ -22,12 +22,11 @@ export interface SignupSection {
 }
 
 export function signupSection(ctx: Context): SignupSection {
-  // Rust's saved progress keeps the signup's two moments under `registration`.
-  const signup = () => ctx.progress.registration;
-  const pageOpened = () => signup().signup_opened_at !== null;
+  const signup = () => ctx.progress.signup;
+  const pageOpened = () => signup().opened_at !== null;
   const live = () => signup().instance_live_at !== null;
 
-  const root = el("section", { class: "handoff", id: "handoff", "aria-labelledby": "handoff-heading" });
+  const root = el("section", { class: "signup", id: "signup", "aria-labelledby": "signup-heading" });
   const openButton = el("button", { type: "button", class: "primary-outline", id: "open-signup" }, "Create my ConductorOne instance");
   const openResult = el("div", { "aria-live": "polite" });
   const pasteList = el("ol", { class: "paste-helper", id: "paste-helper" });
@@ -120,7 +119,7 @@ export function signupSection(ctx: Context): SignupSection {
   resumeWaiting.addEventListener("click", () => { void waitForInstance(); });
 
   root.append(
-    el("h2", { id: "handoff-heading" }, "Create your ConductorOne instance"),
+    el("h2", { id: "signup-heading" }, "Create your ConductorOne instance"),
     el("p", {}, "JumpCloud works with these settings. Now create the instance on ConductorOne's signup page; the assistant gives you each value to paste and tells you when the instance is live."),
     el("div", { class: "button-row" }, openButton),
     openResult,

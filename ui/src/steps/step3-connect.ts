@@ -69,7 +69,7 @@ export function connectStep(ctx: Context): StepView {
   const passed = () => verifiedEmail(ctx.progress) !== null;
 
   function showStored(storeName: string | null, clipboardCleared = false): void {
-    if (!ctx.progress.secret_stored) {
+    if (!ctx.progress.client_secret_stored) {
       stored.textContent = "";
       return;
     }
@@ -80,7 +80,7 @@ export function connectStep(ctx: Context): StepView {
   async function saveCredentials(): Promise<boolean> {
     saveError.replaceChildren();
     const typedSecret = secret.input.value;
-    if (typedSecret === "" && ctx.progress.secret_stored && clientId.input.value.trim() === ctx.progress.client_id) return true;
+    if (typedSecret === "" && ctx.progress.client_secret_stored && clientId.input.value.trim() === ctx.progress.client_id) return true;
     try {
       const result = await api.saveCredentials(clientId.input.value, typedSecret);
       ctx.progress = result.progress;
@@ -173,7 +173,7 @@ export function connectStep(ctx: Context): StepView {
   }
 
   function updateButtons(): void {
-    const haveCredentials = ctx.progress.secret_stored || secret.input.value !== "";
+    const haveCredentials = ctx.progress.client_secret_stored || secret.input.value !== "";
     verifyButton.disabled = running || !haveCredentials || clientId.input.value.trim() === "";
     cancelButton.hidden = !running;
     save.disabled = running || secret.input.value === "";

@@ -7,7 +7,7 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt};
 
 /// The default: the assistant's own crates in detail, everything else at info.
-const DEFAULT_FILTER: &str = "info,c1_setup_core=debug,c1_setup_app=debug";
+const DEFAULT_FILTER: &str = "info,c1_setup_core=debug,c1_setup_cli=debug,c1_setup_app=debug";
 
 /// Starts logging. Keep the guard alive until exit so the file is flushed.
 pub fn init() -> Option<WorkerGuard> {

@@ -1,31 +1,38 @@
 //! `c1-setup verify-sso`: the verification login of step 3, in a terminal.
 //!
-//! Same engine as the window ([`c1_setup_core::login::verify`]), no window:
-//! nothing here touches GTK or Tauri, so it runs without a display. The
-//! Client Secret comes from standard input (`--client-secret-stdin`) or from
-//! the keychain entry step 3 stored for the Client ID. Progress and the
+//! The same use-case as the window's step 3
+//! ([`Setup::prepare_verification`], [`Setup::record_verification`]), no
+//! window: nothing here touches GTK or Tauri, so it runs without a display.
+//! The Client Secret comes from standard input (`--client-secret-stdin`) or
+//! from the keychain entry step 3 stored for the Client ID; the outcome is
+//! recorded in the saved progress when it checked the saved app. Progress and the
 //! sign-in address go to stderr; the result goes to stdout, as a short report
 //! or, with `--json`, as one JSON object on the last line. Exit status: 0
 //! verified, 1 the check failed, 2 the command line was not usable.
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use c1_setup_core::browser::SystemBrowser;
-use c1_setup_core::endpoints::check_transport;
+use c1_setup_core::endpoints::{check_transport, Endpoints};
 use c1_setup_core::error::FieldError;
+use c1_setup_core::fields::FIELD_CLIENT_SECRET;
 use c1_setup_core::keychain::{KeyringStore, SecretKey, SecretStore};
-use c1_setup_core::login::{self, CancelToken, LoginConfig, LoginProgress, Verified};
-use c1_setup_core::state::{LoadOutcome, StateStore};
+use c1_setup_core::login::{LoginProgress, Verified};
+use c1_setup_core::net::CancelToken;
+use c1_setup_core::paths;
+use c1_setup_core::progress::StateStore;
+use c1_setup_core::setup::Setup;
+use c1_setup_core::step::StepId;
 use c1_setup_core::steps::step3_connect::{
-    validate_client_id, validate_client_secret, FIELD_CLIENT_SECRET,
+    validate_client_id, validate_client_secret, SecretSource, Verification, VerificationRequest,
 };
-use c1_setup_core::wizard::StepId;
 use c1_setup_core::{AppError, ErrorKind, Secret};
 use serde_json::json;
 
-use crate::cli::VerifySsoArgs;
+use crate::VerifySsoArgs;
 
 /// The most read from standard input for the Client Secret. JumpCloud's
 /// secrets are far shorter; more than this is not a secret but a file.
@@ -81,11 +88,11 @@ pub fn run(args: &VerifySsoArgs) -> ExitCode {
 }
 
 fn execute(args: &VerifySsoArgs) -> Outcome {
-    let config = match login_config(args) {
-        Ok(config) => config,
+    let request = match verification_request(args) {
+        Ok(request) => request,
         Err(e) => return Outcome::Usage(e),
     };
-    let secret = if args.client_secret_stdin {
+    let given = if args.client_secret_stdin {
         let stdin = io::stdin();
         if stdin.is_terminal() {
             eprintln!(
@@ -94,28 +101,94 @@ fn execute(args: &VerifySsoArgs) -> Outcome {
             );
         }
         match read_stdin_secret(&mut stdin.lock()) {
-            Ok(secret) => secret,
+            Ok(secret) => Some(secret),
             Err(e) => return Outcome::Usage(e),
         }
     } else {
+        None
+    };
+    let (mut setup, notice) = open_saved_progress();
+    let prepared = if let Some(secret) = given {
+        setup.prepare_verification(request, SecretSource::Given(secret))
+    } else {
         eprintln!(
             "Reading the Client Secret for Client ID {} from the keychain ...",
-            config.client_id
+            request.client_id
         );
-        let saved = StateStore::in_config_dir().map_or(LoadOutcome::Fresh, |store| store.load());
-        match secret_from_keychain(&config.client_id, &saved, KeyringStore::probe) {
-            Ok(secret) => secret,
-            Err(e) => return Outcome::Failed(e),
-        }
+        let keychain = KeychainOnFirstUse::default();
+        setup.prepare_verification(request, SecretSource::Keychain(&keychain))
     };
-    match run_login(&config, &secret) {
+    let verification = match prepared {
+        Ok(verification) => verification,
+        Err(e) => return Outcome::Failed(with_stdin_hint(e, notice)),
+    };
+    let result = run_login(&verification);
+    if let Err(e) = setup.record_verification(&verification, &result) {
+        tracing::warn!(kind = %e.kind, "the outcome could not be kept in the saved progress");
+    }
+    match result {
         Ok(verified) => Outcome::Verified(verified),
         Err(e) => Outcome::Failed(e),
     }
 }
 
-/// Checks `--issuer` and `--client-id` and builds the login configuration.
-fn login_config(args: &VerifySsoArgs) -> Result<LoginConfig, AppError> {
+/// The OS keychain, probed when the secret is first read: a run that stops
+/// earlier (no saved progress for this app) never touches it.
+#[derive(Default)]
+struct KeychainOnFirstUse(OnceLock<Result<KeyringStore, AppError>>);
+
+impl KeychainOnFirstUse {
+    fn store(&self) -> Result<&KeyringStore, AppError> {
+        self.0
+            .get_or_init(KeyringStore::probe)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+impl SecretStore for KeychainOnFirstUse {
+    fn put(&self, key: &SecretKey, secret: &Secret) -> Result<(), AppError> {
+        self.store()?.put(key, secret)
+    }
+    fn get(&self, key: &SecretKey) -> Result<Secret, AppError> {
+        self.store()?.get(key)
+    }
+    fn delete(&self, key: &SecretKey) -> Result<(), AppError> {
+        self.store()?.delete(key)
+    }
+    fn store_name(&self) -> &'static str {
+        self.store().map_or("the keychain", SecretStore::store_name)
+    }
+}
+
+/// The window's saved progress (it names the keychain item and keeps the
+/// outcome), and the notice when a damaged file was set aside.
+fn open_saved_progress() -> (Setup, Option<String>) {
+    let overrides = Endpoints::overrides_from_env().unwrap_or_default();
+    // Without a settings folder nothing was saved: an empty folder stands in
+    // (fresh progress names no app, so nothing is ever written there).
+    let dir = paths::config_dir()
+        .unwrap_or_else(|| std::env::temp_dir().join("c1-setup-no-settings-folder"));
+    Setup::open(StateStore::new(dir), overrides)
+}
+
+/// A keychain secret that is not there can still come from standard input.
+fn with_stdin_hint(mut e: AppError, notice: Option<String>) -> AppError {
+    if e.kind == ErrorKind::SecretNotFound {
+        e.fix = format!(
+            "Pass the Client Secret on standard input with --client-secret-stdin (e.g. piped from \
+             your password manager). {}",
+            e.fix
+        );
+        if let Some(notice) = notice {
+            e.detail = Some(notice);
+        }
+    }
+    e
+}
+
+/// Checks `--issuer` and `--client-id`.
+fn verification_request(args: &VerifySsoArgs) -> Result<VerificationRequest, AppError> {
     let issuer = args.issuer.trim();
     if let Err(e) = check_transport("--issuer", issuer) {
         return Err(usage_error(
@@ -136,7 +209,7 @@ fn login_config(args: &VerifySsoArgs) -> Result<LoginConfig, AppError> {
              app's SSO tab in the Admin Portal (SSO Applications).",
         )
     })?;
-    Ok(LoginConfig {
+    Ok(VerificationRequest {
         issuer: issuer.to_owned(),
         client_id,
         port: args.port,
@@ -183,73 +256,8 @@ fn read_stdin_secret(input: &mut dyn Read) -> Result<Secret, AppError> {
     })
 }
 
-/// The secret step 3 stored for `client_id`. The keychain item is named
-/// after the ConductorOne domain too, which comes from the saved progress.
-fn secret_from_keychain<S: SecretStore>(
-    client_id: &str,
-    saved: &LoadOutcome,
-    open_store: impl FnOnce() -> Result<S, AppError>,
-) -> Result<Secret, AppError> {
-    let state = match saved {
-        LoadOutcome::Resumed { state } => state,
-        LoadOutcome::Fresh => {
-            return Err(secret_not_found(
-                client_id,
-                "the assistant has no saved progress on this computer for your user account",
-            ))
-        }
-        LoadOutcome::Reset { reason, .. } => {
-            return Err(
-                secret_not_found(client_id, "its saved progress could not be used")
-                    .with_detail(reason.clone()),
-            )
-        }
-    };
-    match state.client_id.as_deref().map(str::trim) {
-        Some(saved_id) if saved_id == client_id && !state.domain.trim().is_empty() => {}
-        Some(saved_id) if !saved_id.is_empty() && saved_id != client_id => {
-            return Err(secret_not_found(
-                client_id,
-                &format!("step 3 was completed with another Client ID ({saved_id})"),
-            ))
-        }
-        _ => {
-            return Err(secret_not_found(
-                client_id,
-                "step 3 has not been completed in the window yet",
-            ))
-        }
-    }
-    let key = SecretKey::client_secret(&state.domain, client_id);
-    let store = open_store()?;
-    store.get(&key).map_err(|mut e| {
-        if e.kind == ErrorKind::SecretNotFound {
-            e.fix = format!("{} {}", stdin_hint(), e.fix);
-        }
-        e
-    })
-}
-
-fn secret_not_found(client_id: &str, why: &str) -> AppError {
-    AppError::new(
-        ErrorKind::SecretNotFound,
-        format!("No Client Secret is stored for Client ID {client_id}: {why}."),
-        format!(
-            "{} Or open the assistant's window and finish step 3 with this Client ID: it keeps \
-             the secret in the keychain for this command.",
-            stdin_hint()
-        ),
-    )
-    .at_step(StepId::Connect)
-}
-
-fn stdin_hint() -> &'static str {
-    "Pass the Client Secret on standard input with --client-secret-stdin (e.g. piped from your \
-     password manager)."
-}
-
 /// Runs the login on a runtime of its own; Ctrl-C cancels it.
-fn run_login(config: &LoginConfig, secret: &Secret) -> Result<Verified, AppError> {
+fn run_login(verification: &Verification) -> Result<Verified, AppError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -267,7 +275,9 @@ fn run_login(config: &LoginConfig, secret: &Secret) -> Result<Verified, AppError
                 on_interrupt.cancel();
             }
         });
-        let result = login::verify(config, secret, &SystemBrowser, &print_progress, &cancel).await;
+        let result = verification
+            .run(&SystemBrowser, &print_progress, &cancel)
+            .await;
         interrupt.abort();
         let _ = interrupt.await;
         // The listener answers the tab from its own task: let it finish.
@@ -434,31 +444,11 @@ fn field_usage_error(step: StepId, field: FieldError, fix: &str) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use c1_setup_core::keychain::{FailureCause, MemoryStore, Operation};
+    use c1_setup_core::fields::FIELD_CLIENT_ID;
     use c1_setup_core::login::{CheckId, CheckResult};
-    use c1_setup_core::state::SavedState;
-    use c1_setup_core::steps::step3_connect::FIELD_CLIENT_ID;
+    use c1_setup_core::steps::step3_connect::secret_not_found;
 
     const SECRET: &str = "s3cr3t-value-0123456789";
-
-    /// Lends a [`MemoryStore`] to the code under test, so the test can look
-    /// at it afterwards.
-    struct Lent<'a>(&'a MemoryStore);
-
-    impl SecretStore for Lent<'_> {
-        fn put(&self, key: &SecretKey, secret: &Secret) -> Result<(), AppError> {
-            self.0.put(key, secret)
-        }
-        fn get(&self, key: &SecretKey) -> Result<Secret, AppError> {
-            self.0.get(key)
-        }
-        fn delete(&self, key: &SecretKey) -> Result<(), AppError> {
-            self.0.delete(key)
-        }
-        fn store_name(&self) -> &'static str {
-            self.0.store_name()
-        }
-    }
 
     fn args(issuer: &str, client_id: &str) -> VerifySsoArgs {
         VerifySsoArgs {
@@ -468,17 +458,6 @@ mod tests {
             port: 38710,
             timeout: 42,
             json: true,
-        }
-    }
-
-    fn saved(domain: &str, client_id: Option<&str>) -> LoadOutcome {
-        LoadOutcome::Resumed {
-            state: Box::new(SavedState {
-                domain: domain.to_owned(),
-                client_id: client_id.map(str::to_owned),
-                secret_stored: true,
-                ..SavedState::new()
-            }),
         }
     }
 
@@ -507,13 +486,14 @@ mod tests {
 
     #[test]
     fn the_configuration_keeps_the_issuer_exactly_and_trims_the_client_id() {
-        let config =
-            login_config(&args(" https://oauth.id.jumpcloud.com/ ", " abc123\n")).expect("valid");
+        let config = verification_request(&args(" https://oauth.id.jumpcloud.com/ ", " abc123\n"))
+            .expect("valid");
         assert_eq!(config.issuer, "https://oauth.id.jumpcloud.com/");
         assert_eq!(config.client_id, "abc123");
         assert_eq!(config.port, 38710);
         assert_eq!(config.timeout, Duration::from_secs(42));
-        let local = login_config(&args("http://127.0.0.1:4000/", "abc")).expect("loopback http");
+        let local =
+            verification_request(&args("http://127.0.0.1:4000/", "abc")).expect("loopback http");
         assert_eq!(local.issuer, "http://127.0.0.1:4000/");
     }
 
@@ -524,13 +504,14 @@ mod tests {
             "oauth.id.jumpcloud.com",
             "",
         ] {
-            let e = login_config(&args(issuer, "abc")).expect_err(issuer);
+            let e = verification_request(&args(issuer, "abc")).expect_err(issuer);
             assert_eq!(e.kind, ErrorKind::InvalidInput, "{issuer}");
             assert_eq!(e.fields[0].field, FIELD_ISSUER);
             assert!(e.fix.contains("https://oauth.id.jumpcloud.com/"));
             assert_eq!(Outcome::Usage(e).exit_code(), ExitCode::from(2));
         }
-        let e = login_config(&args("https://oauth.id.jumpcloud.com/", "ab c")).expect_err("space");
+        let e = verification_request(&args("https://oauth.id.jumpcloud.com/", "ab c"))
+            .expect_err("space");
         assert_eq!(e.fields[0].field, FIELD_CLIENT_ID);
         assert_eq!(e.fields[0].reason, "client_id_has_space");
         assert!(e.fix.contains("--client-id"));
@@ -565,74 +546,18 @@ mod tests {
     }
 
     #[test]
-    fn the_keychain_secret_is_found_through_the_saved_domain_and_client_id() {
-        let store = MemoryStore::new();
-        let key = SecretKey::client_secret("acmeco", "abc123");
-        store.put(&key, &Secret::from(SECRET)).expect("put");
-        let secret = secret_from_keychain("abc123", &saved("acmeco", Some("abc123")), || {
-            Ok::<_, AppError>(Lent(&store))
-        })
-        .expect("found");
-        assert_eq!(secret.expose(), SECRET);
-    }
-
-    #[test]
-    fn without_matching_saved_progress_the_secret_is_not_found_and_the_keychain_untouched() {
-        let cases = [
-            (LoadOutcome::Fresh, "no saved progress"),
-            (
-                saved("acmeco", Some("other-id")),
-                "another Client ID (other-id)",
-            ),
-            (saved("acmeco", None), "not been completed"),
-            (saved("", Some("abc123")), "not been completed"),
-            (
-                LoadOutcome::Reset {
-                    moved_to: None,
-                    reason: "The saved progress was damaged.".into(),
-                },
-                "could not be used",
-            ),
-        ];
-        for (outcome, why) in cases {
-            let store = MemoryStore::new();
-            let e = secret_from_keychain("abc123", &outcome, || Ok::<_, AppError>(Lent(&store)))
-                .expect_err(why);
-            assert_eq!(e.kind, ErrorKind::SecretNotFound, "{why}");
-            assert!(e.message.contains(why), "{}", e.message);
-            assert!(e.fix.contains("--client-secret-stdin"), "{}", e.fix);
-            assert!(e.fix.contains("step 3"), "{}", e.fix);
-            assert_eq!(e.step, Some(StepId::Connect));
-            assert_eq!(store.calls(), 0, "{why}");
-        }
-    }
-
-    #[test]
-    fn keychain_failures_keep_their_kinds_and_a_missing_item_points_at_stdin() {
-        let store = MemoryStore::new();
-        let e = secret_from_keychain("abc123", &saved("acmeco", Some("abc123")), || {
-            Ok::<_, AppError>(Lent(&store))
-        })
-        .expect_err("no item");
-        assert_eq!(e.kind, ErrorKind::SecretNotFound);
-        assert!(e
-            .fix
-            .starts_with("Pass the Client Secret on standard input"));
-
-        store.fail_next(Operation::Get, FailureCause::Locked);
-        let e = secret_from_keychain("abc123", &saved("acmeco", Some("abc123")), || {
-            Ok::<_, AppError>(Lent(&store))
-        })
-        .expect_err("locked");
-        assert_eq!(e.kind, ErrorKind::KeychainLocked);
-
-        let unavailable = AppError::new(ErrorKind::KeychainUnavailable, "no keychain", "start one");
-        let e =
-            secret_from_keychain::<MemoryStore>("abc123", &saved("acmeco", Some("abc123")), || {
-                Err(unavailable.clone())
-            })
-            .expect_err("no keychain");
-        assert_eq!(e, unavailable);
+    fn a_secret_missing_from_the_keychain_points_at_standard_input() {
+        let e = with_stdin_hint(secret_not_found("abc123", "why"), Some("damaged".into()));
+        assert!(
+            e.fix
+                .starts_with("Pass the Client Secret on standard input"),
+            "{}",
+            e.fix
+        );
+        assert!(e.fix.contains("step 3"), "{}", e.fix);
+        assert_eq!(e.detail.as_deref(), Some("damaged"));
+        let locked = AppError::new(ErrorKind::KeychainLocked, "Locked.", "Unlock it.");
+        assert_eq!(with_stdin_hint(locked.clone(), None), locked);
     }
 
     #[test]
@@ -668,7 +593,7 @@ mod tests {
             })
         );
 
-        let usage = login_config(&args("ftp://x/", "abc")).expect_err("usage");
+        let usage = verification_request(&args("ftp://x/", "abc")).expect_err("usage");
         let (out, err) = report(&Outcome::Usage(usage), true);
         assert!(err.is_empty());
         let value: serde_json::Value = serde_json::from_str(out.trim()).expect("JSON");
@@ -691,7 +616,8 @@ mod tests {
             "Not verified (access_denied): Not allowed.\nWhat to do: Add the group.\n"
         );
 
-        let usage = login_config(&args("https://oauth.id.jumpcloud.com/", "")).expect_err("usage");
+        let usage =
+            verification_request(&args("https://oauth.id.jumpcloud.com/", "")).expect_err("usage");
         let (out, err) = report(&Outcome::Usage(usage), false);
         assert!(out.is_empty());
         assert!(err.starts_with("c1-setup verify-sso: Enter the Client ID"));

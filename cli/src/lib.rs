@@ -1,4 +1,11 @@
-//! The command line: no subcommand opens the window; subcommands run headless.
+//! The `c1-setup` command line, free of Tauri: its arguments, its logging,
+//! and the subcommands that run without a window (`paths`, `verify-sso`).
+//! The desktop binary parses [`Cli`]; with no subcommand it opens the
+//! window, otherwise it hands the subcommand to [`run`]. This crate builds
+//! and tests without WebKit.
+
+pub mod logging;
+mod verify_sso;
 
 use std::process::ExitCode;
 
@@ -70,57 +77,15 @@ pub struct VerifySsoArgs {
     pub json: bool,
 }
 
-pub fn run(cli: Cli) -> ExitCode {
-    match cli.command {
-        None => run_window(),
-        Some(Command::Paths) => {
+/// Runs a headless subcommand: no display, no GTK, no Tauri.
+pub fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Paths => {
             print_paths();
             ExitCode::SUCCESS
         }
-        // Headless: no display, no GTK, no Tauri.
-        Some(Command::VerifySso(args)) => crate::verify_sso::run(&args),
+        Command::VerifySso(args) => verify_sso::run(&args),
     }
-}
-
-fn run_window() -> ExitCode {
-    if let Some(problem) = missing_display() {
-        eprintln!("{problem}");
-        return ExitCode::FAILURE;
-    }
-    prefer_shared_memory_rendering();
-    let _log_guard = crate::logging::init();
-    crate::run();
-    ExitCode::SUCCESS
-}
-
-/// On Linux, WebKitGTK renders through GPU buffers (DMA-BUF) by default. For
-/// a form like this one that buys nothing, costs about 90 MiB in the web
-/// process (measured, see docs/benchmarks.md), and is the usual cause of blank
-/// windows on some GPU drivers. Shared-memory rendering is used instead,
-/// unless the admin set the variable themselves. Runs before any thread or
-/// window exists.
-fn prefer_shared_memory_rendering() {
-    const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
-    if cfg!(target_os = "linux") && std::env::var_os(VAR).is_none() {
-        std::env::set_var(VAR, "1");
-    }
-}
-
-/// On Linux and the BSDs, a window needs an X11 or Wayland display. Say so in
-/// one line instead of letting GTK abort with a stack trace.
-fn missing_display() -> Option<String> {
-    if !cfg!(all(unix, not(target_os = "macos"))) {
-        return None;
-    }
-    let has = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-    if has("DISPLAY") || has("WAYLAND_DISPLAY") {
-        return None;
-    }
-    Some(
-        "c1-setup: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). \
-         On a machine without a screen, run it under Xvfb: xvfb-run -a dbus-run-session -- c1-setup"
-            .to_owned(),
-    )
 }
 
 #[allow(clippy::print_stdout)]
