@@ -1,7 +1,7 @@
 //! The wizard's data and where it is kept: [`Setup`] holds the saved
 //! progress and writes it back on every change. Each step's use-cases (what
 //! the admin does in that step, with the state changes it makes) are `impl
-//! Setup` blocks in that step's module under [`crate::steps`]; only what
+//! Setup` blocks in that step's module under `steps`; only what
 //! serves the whole wizard is here: opening, the endpoints, the current step
 //! and starting over.
 //!

@@ -1,6 +1,6 @@
 //! The four documented steps as a plain identifier, with their order. A leaf:
 //! errors, the saved progress and the keychain name a step with it, and
-//! nothing here knows what a step contains (that is [`crate::steps`]).
+//! nothing here knows what a step contains (that is the `steps` module).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -3,7 +3,7 @@
 //!
 //! The engine knows nothing of the wizard: its errors say what failed and
 //! how to fix it, and the step use-case that runs it
-//! ([`crate::steps::step3_connect`]) adds which step that is.
+//! (step 3) adds which step that is.
 //!
 //! [`verify`] proves, before ConductorOne's signup is attempted, that the
 //! JumpCloud app is set up right: the issuer, the redirect URI, the admin's

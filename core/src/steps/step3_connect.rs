@@ -3,7 +3,7 @@
 //! and the keychain, and a verification login (a test sign-in that changes
 //! nothing) proves the JumpCloud app works before ConductorOne's signup is
 //! attempted. The window's step 3 and `c1-setup verify-sso` both prepare and
-//! record that login here. What follows a passed login is in [`super::signup`].
+//! record that login here. What follows a passed login is in the `signup` module.
 
 use std::time::Duration;
 
