@@ -7,11 +7,11 @@
 pub mod logging;
 mod verify_sso;
 
+pub use verify_sso::VerifySsoArgs;
+
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
-
-use c1_setup_core::endpoints::DEFAULT_LOOPBACK_PORT;
+use clap::{Parser, Subcommand};
 
 /// ConductorOne Setup Assistant: sets up ConductorOne with JumpCloud single sign-on.
 ///
@@ -40,41 +40,6 @@ pub enum Command {
     /// stderr and in the log folder.
     #[command(name = "verify-sso")]
     VerifySso(VerifySsoArgs),
-}
-
-/// The options of `c1-setup verify-sso`.
-#[derive(Debug, Clone, Args)]
-pub struct VerifySsoArgs {
-    /// The JumpCloud OpenID issuer of your region, exactly, with its trailing
-    /// slash: https://oauth.id.jumpcloud.com/ (US), https://oauth.id.eu.jumpcloud.com/ (EU),
-    /// https://oauth.id.in.jumpcloud.com/ (India).
-    #[arg(long, value_name = "URL")]
-    pub issuer: String,
-
-    /// The Client ID of the ConductorOne app in JumpCloud (its SSO tab).
-    #[arg(long, value_name = "ID")]
-    pub client_id: String,
-
-    /// Read the Client Secret from standard input (e.g. piped from a password
-    /// manager) instead of the keychain entry that step 3 of the window stored
-    /// for this Client ID.
-    #[arg(long)]
-    pub client_secret_stdin: bool,
-
-    /// The loopback port of the Redirect URI http://127.0.0.1:<PORT>/callback
-    /// listed in the JumpCloud app.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_LOOPBACK_PORT,
-          value_parser = clap::value_parser!(u16).range(1..))]
-    pub port: u16,
-
-    /// How long to wait for the sign-in in the browser, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 300,
-          value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    pub timeout: u64,
-
-    /// Print the result as one JSON object on the last line of stdout.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// Runs a headless subcommand: no display, no GTK, no Tauri.

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use c1_setup_core::browser::SystemBrowser;
-use c1_setup_core::endpoints::{check_transport, Endpoints};
+use c1_setup_core::endpoints::{check_transport, Endpoints, DEFAULT_LOOPBACK_PORT};
 use c1_setup_core::error::FieldError;
 use c1_setup_core::fields::FIELD_CLIENT_SECRET;
 use c1_setup_core::keychain::{KeyringStore, SecretKey, SecretStore};
@@ -30,9 +30,8 @@ use c1_setup_core::steps::step3_connect::{
     validate_client_id, validate_client_secret, SecretSource, Verification, VerificationRequest,
 };
 use c1_setup_core::{AppError, ErrorKind, Secret};
+use clap::Args;
 use serde_json::json;
-
-use crate::VerifySsoArgs;
 
 /// The most read from standard input for the Client Secret. JumpCloud's
 /// secrets are far shorter; more than this is not a secret but a file.
@@ -49,6 +48,41 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 /// The field name used for `--issuer` problems.
 const FIELD_ISSUER: &str = "issuer";
+
+/// The options of `c1-setup verify-sso`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifySsoArgs {
+    /// The JumpCloud OpenID issuer of your region, exactly, with its trailing
+    /// slash: https://oauth.id.jumpcloud.com/ (US), https://oauth.id.eu.jumpcloud.com/ (EU),
+    /// https://oauth.id.in.jumpcloud.com/ (India).
+    #[arg(long, value_name = "URL")]
+    pub issuer: String,
+
+    /// The Client ID of the ConductorOne app in JumpCloud (its SSO tab).
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+
+    /// Read the Client Secret from standard input (e.g. piped from a password
+    /// manager) instead of the keychain entry that step 3 of the window stored
+    /// for this Client ID.
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+
+    /// The loopback port of the Redirect URI http://127.0.0.1:<PORT>/callback
+    /// listed in the JumpCloud app.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_LOOPBACK_PORT,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: u16,
+
+    /// How long to wait for the sign-in in the browser, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: u64,
+
+    /// Print the result as one JSON object on the last line of stdout.
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// How the command ended.
 #[derive(Debug)]
