@@ -107,7 +107,7 @@ async function freePort() {
 }
 
 async function startIdp(config) {
-  const child = spawn("node", [join(root, "tests/idp/server.mjs"), JSON.stringify(config)], { stdio: ["pipe", "pipe", "ignore"] });
+  const child = spawn("node", [join(root, "sandbox/idp-server.mjs"), JSON.stringify(config)], { stdio: ["pipe", "pipe", "ignore"] });
   const line = await new Promise((r) => createInterface({ input: child.stdout }).once("line", r));
   return { child, ...JSON.parse(line) };
 }

@@ -24,7 +24,7 @@
 //
 // Environment:
 //   C1_TEST_BROWSER_LOGIN    the account to sign in as (default "admin", the
-//                            account sandbox/test-idp.mjs expects)
+//                            account sandbox/idp-server.mjs expects)
 //   C1_TEST_BROWSER_DECLINE  "1": decline on the sign-in / consent page, so the
 //                            provider answers access_denied
 //   C1_TEST_BROWSER_IGNORE   "1": record the URL but never load it (an admin

@@ -1,4 +1,4 @@
-//! The login engine against a real OpenID provider (`sandbox/test-idp.mjs`:
+//! The login engine against a real OpenID provider (`sandbox/idp-server.mjs`:
 //! `oidc-provider`, pinned, configured like JumpCloud), driven by a headless
 //! browser that fills in its login form.
 //!

@@ -1,5 +1,5 @@
 //! `c1-setup verify-sso` run as a program, against the real OpenID provider
-//! `sandbox/test-idp.mjs` (oidc-provider, configured like JumpCloud), with the
+//! `sandbox/idp-server.mjs` (oidc-provider, configured like JumpCloud), with the
 //! headless test browser `sandbox/browser.mjs` as `$BROWSER`. No display
 //! is needed: the variables that name one are removed for every run.
 //!

@@ -27,7 +27,7 @@ let session;
 let port;
 
 async function startIdp(config) {
-  const child = spawn("node", [join(repoRoot, "sandbox/test-idp.mjs"), JSON.stringify(config)], {
+  const child = spawn("node", [join(repoRoot, "sandbox/idp-server.mjs"), JSON.stringify(config)], {
     // The provider runs until its stdin closes: keep a pipe open.
     stdio: ["pipe", "pipe", "inherit"],
   });

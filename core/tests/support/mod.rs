@@ -1,7 +1,7 @@
 //! Test-only helpers for the login tests: a headless browser that follows
-//! a provider's login flow over HTTP, the real OpenID provider from
-//! `tests/idp`, and a misbehaving provider for the checks a real one never
-//! fails.
+//! a provider's login flow over HTTP, the real OpenID provider
+//! `sandbox/idp-server.mjs`, and a misbehaving provider for the checks a real
+//! one never fails.
 #![allow(dead_code)]
 
 pub mod bad_idp;

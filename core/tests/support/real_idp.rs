@@ -1,4 +1,4 @@
-//! The real OpenID provider (`oidc-provider`, pinned in `tests/idp`), started
+//! The real OpenID provider (`oidc-provider`, pinned in `sandbox`), started
 //! with `node` on 127.0.0.1 for one test and killed when the guard drops,
 //! also when the test fails.
 
@@ -21,7 +21,7 @@ pub struct RealIdp {
 }
 
 fn idp_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/idp")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../sandbox")
 }
 
 impl RealIdp {
@@ -31,8 +31,8 @@ impl RealIdp {
         let dir = idp_dir();
         assert!(
             dir.join("node_modules/oidc-provider/package.json").is_file(),
-            "The test OpenID provider is not installed: run `npm ci --prefix tests/idp` in the repository root \
-             (needs Node.js 18 or newer), then run the tests again."
+            "The test OpenID provider is not installed: run `npm ci --prefix sandbox` in the repository root \
+             (needs Node.js 20 or newer), then run the tests again."
         );
         let mut config = serde_json::json!({
             "port": 0,
@@ -44,7 +44,7 @@ impl RealIdp {
             config.extend(extra.clone());
         }
         let mut child = Command::new("node")
-            .arg(dir.join("server.mjs"))
+            .arg(dir.join("idp-server.mjs"))
             .arg(config.to_string())
             .current_dir(&dir)
             .stdin(Stdio::piped())
