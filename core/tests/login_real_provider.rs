@@ -278,6 +278,60 @@ async fn cancelling_from_another_task_stops_the_login_and_frees_the_port() {
     std::net::TcpListener::bind(("127.0.0.1", port)).expect("the listener is closed after cancel");
 }
 
+/// Any local program or web page can reach the loopback port: a callback
+/// with another state gets a 400 and the wait goes on, a flood of idle
+/// connections is capped, and large cookies for 127.0.0.1 do not fail the
+/// real callback.
+#[tokio::test]
+async fn forged_callbacks_a_connection_flood_and_big_cookies_do_not_stop_the_real_sign_in() {
+    let (outcome, idp) = simple(
+        serde_json::json!({}),
+        CLIENT_SECRET,
+        Mode::Hostile {
+            login: "admin".into(),
+        },
+    )
+    .await;
+    if let Err(e) = &outcome.result {
+        panic!("{e:?}\nprovider stderr:\n{}", idp.stderr());
+    }
+    let page = outcome.page.expect("the browser ran");
+    let forged = page.forged.expect("a forged callback was sent");
+    assert!(forged.starts_with("400 "), "{forged}");
+    assert!(forged.contains("Not the sign-in"), "{forged}");
+    assert!(page.body.contains("Sign-in verified"), "{}", page.body);
+    assert!(
+        page.idle_closed
+            >= support::browser::IDLE_CONNECTIONS - c1_setup_core::login::MAX_LOOPBACK_CONNECTIONS,
+        "only {} idle connections were closed",
+        page.idle_closed
+    );
+}
+
+#[tokio::test]
+async fn a_timeout_after_only_forged_callbacks_is_state_mismatch() {
+    let (outcome, idp) = verify_against(
+        free_port(),
+        None,
+        serde_json::json!({}),
+        CLIENT_SECRET,
+        Mode::ForgeOnly,
+        Duration::from_secs(2),
+    )
+    .await;
+    let forged = outcome.page.and_then(|p| p.forged).expect("forged");
+    assert!(forged.starts_with("400 "), "{forged}");
+    let Err(err) = outcome.result else {
+        panic!("verified?\n{}", idp.stderr());
+    };
+    assert_eq!(err.kind, ErrorKind::StateMismatch, "{err:?}");
+    assert!(
+        err.message.contains("did not belong to this sign-in"),
+        "{}",
+        err.message
+    );
+}
+
 #[tokio::test]
 async fn nobody_signing_in_ends_in_timeout() {
     let port = free_port();

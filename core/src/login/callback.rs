@@ -12,8 +12,12 @@ use std::fmt;
 use super::diagnosis;
 use crate::error::AppError;
 
-/// The largest request head the listener reads.
-pub const MAX_REQUEST_BYTES: usize = 8 * 1024;
+/// The largest request head the listener keeps, Cookie headers not counted.
+pub const MAX_REQUEST_BYTES: usize = 32 * 1024;
+/// The most a request head may send in all, Cookie headers included: browsers
+/// send every cookie set for 127.0.0.1 (cookies ignore ports), which the
+/// listener reads past without keeping.
+pub const MAX_REQUEST_WITH_COOKIES_BYTES: usize = 1024 * 1024;
 
 /// The path JumpCloud redirects to.
 pub const CALLBACK_PATH: &str = "/callback";
@@ -69,14 +73,6 @@ pub enum Rejection {
     MethodNotAllowed,
     /// A parameter of the authorization response appears more than once.
     DuplicateParameter(String),
-}
-
-/// Where the request head ends (just past the blank line), if it is complete.
-pub fn head_end(buffer: &[u8]) -> Option<usize> {
-    buffer
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| i + 4)
 }
 
 /// Parses a complete request head (up to and including the blank line).
@@ -197,10 +193,20 @@ pub struct Expected<'a> {
     pub iss_required: bool,
 }
 
+/// True when the callback's `state` is the expected one, compared in
+/// constant time so that the answer's timing tells nothing about the value.
+pub fn state_matches(params: &CallbackParams, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    params
+        .state
+        .as_deref()
+        .is_some_and(|state| bool::from(state.as_bytes().ct_eq(expected.as_bytes())))
+}
+
 /// Checks the response and returns the code. On any failure the token
 /// endpoint must not be called.
 pub fn check_response(params: &CallbackParams, expected: Expected<'_>) -> Result<String, AppError> {
-    if params.state.as_deref() != Some(expected.state) {
+    if !state_matches(params, expected.state) {
         return Err(diagnosis::state_mismatch());
     }
     match params.iss.as_deref() {
@@ -391,8 +397,6 @@ mod tests {
             parse_request(b"\xff\xfe\r\n\r\n", PORT),
             Err(Rejection::Malformed(_))
         ));
-        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nbody"), Some(27));
-        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
     }
 
     fn expected(iss_required: bool) -> Expected<'static> {

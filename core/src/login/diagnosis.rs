@@ -125,6 +125,27 @@ pub fn state_mismatch() -> AppError {
     )
 }
 
+/// The wait ended and only answers with another `state` had arrived: an
+/// older sign-in tab, another program, or a web page sent them.
+pub fn only_foreign_callbacks(port: u16, waited_secs: u64, seen: usize) -> AppError {
+    let answers = if seen == 1 {
+        "1 answer"
+    } else {
+        &format!("{seen} answers")
+    };
+    AppError::new(
+        ErrorKind::StateMismatch,
+        format!(
+            "The browser did not come back to the assistant within {waited_secs} seconds. Meanwhile {answers} \
+             reached 127.0.0.1:{port} that did not belong to this sign-in (an older sign-in tab, or another \
+             program or web page); they were ignored and nothing was sent to JumpCloud."
+        ),
+        "Close older sign-in tabs, start the check again and finish it in the tab it opens. If this repeats, \
+         another program on this computer is calling the assistant's address: close it or choose another port \
+         in step 2.",
+    )
+}
+
 pub fn iss_mismatch(expected: &str, found: Option<&str>) -> AppError {
     let message = match found {
         Some(found) => format!(
@@ -339,6 +360,7 @@ mod tests {
             idp_error("server_error", Some("<b>oops</b>")),
             idp_error("temporarily_unavailable", None),
             state_mismatch(),
+            only_foreign_callbacks(38710, 300, 2),
             iss_mismatch(
                 "https://oauth.id.jumpcloud.com/",
                 Some("https://evil.example/"),

@@ -46,7 +46,7 @@ pub(super) async fn run(
         )
     })?;
     let local_url = listener.start_url();
-    let mut server = listener.serve(request.url.clone());
+    let mut server = listener.serve(request.url.clone(), request.state.clone());
 
     let browser_error = browser.open(&local_url).err();
     if let Some(e) = &browser_error {
@@ -68,8 +68,18 @@ pub(super) async fn run(
             ))
         }
         Err(_) => {
-            tracing::info!(port, "no callback before the timeout");
-            return Err(diagnosis::timeout(port, config.timeout.as_secs().max(1)));
+            let waited = config.timeout.as_secs().max(1);
+            let foreign = server.foreign_callbacks();
+            tracing::info!(
+                port,
+                foreign,
+                "no callback of this sign-in before the timeout"
+            );
+            return Err(if foreign > 0 {
+                diagnosis::only_foreign_callbacks(port, waited, foreign)
+            } else {
+                diagnosis::timeout(port, waited)
+            });
         }
     };
     // The outcome is known: stop accepting new connections.

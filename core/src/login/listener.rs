@@ -1,11 +1,16 @@
 //! The loopback listener: bound to `127.0.0.1:<port>` only, it answers the
 //! short start address with a redirect to the provider and hands the first
-//! `/callback` carrying `code` or `error` to the login, whose final outcome
-//! becomes that browser tab's page. It stops accepting when dropped.
+//! `/callback` carrying `code` or `error` *and this login's `state`* to the
+//! login, whose final outcome becomes that browser tab's page. Any local
+//! process or web page can reach the port, so a callback with another state
+//! gets a 400 page and the wait goes on, and the number of open connections
+//! is capped (the oldest still-silent one makes room for a new one). It stops
+//! accepting when dropped.
 
+use std::collections::VecDeque;
 use std::io::ErrorKind as IoErrorKind;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +19,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 
 use super::callback::{
-    head_end, parse_request, CallbackParams, Rejection, Route, MAX_REQUEST_BYTES,
+    parse_request, state_matches, CallbackParams, Rejection, Route, MAX_REQUEST_BYTES,
+    MAX_REQUEST_WITH_COOKIES_BYTES,
 };
 use super::{diagnosis, pages};
 use crate::error::AppError;
@@ -23,6 +29,9 @@ use crate::error::AppError;
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the deciding tab waits for the outcome page.
 const OUTCOME_WAIT: Duration = Duration::from_secs(120);
+/// The most connections open at once. A browser opens a few; beyond this the
+/// oldest connection that has not sent its request yet is closed.
+pub const MAX_CONNECTIONS: usize = 32;
 
 /// A bound listener, not yet serving.
 #[derive(Debug)]
@@ -61,14 +70,18 @@ impl Listener {
     }
 
     /// Starts answering requests. Connections are accepted while
-    /// [`Server::next_callback`] is awaited.
-    pub fn serve(self, authorization_url: String) -> Server {
+    /// [`Server::next_callback`] is awaited; only a callback carrying `state`
+    /// can decide the login.
+    pub fn serve(self, authorization_url: String, state: String) -> Server {
         let (sender, receiver) = mpsc::channel(1);
         Server {
             listener: self.listener,
             port: self.port,
             authorization_url: authorization_url.into(),
+            state: state.into(),
             decided: Arc::new(AtomicBool::new(false)),
+            foreign: Arc::new(AtomicUsize::new(0)),
+            open: VecDeque::new(),
             sender,
             receiver,
         }
@@ -82,12 +95,63 @@ pub struct Server {
     listener: TcpListener,
     port: u16,
     authorization_url: Arc<str>,
+    state: Arc<str>,
     decided: Arc<AtomicBool>,
+    /// Callbacks refused because their state was not this login's.
+    foreign: Arc<AtomicUsize>,
+    /// The connections being served, oldest first.
+    open: VecDeque<OpenConnection>,
     sender: mpsc::Sender<Pending>,
     receiver: mpsc::Receiver<Pending>,
 }
 
+/// A connection's task, and whether it is still waiting for its request.
+#[derive(Debug)]
+struct OpenConnection {
+    task: tokio::task::AbortHandle,
+    silent: Arc<AtomicBool>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Connections still waiting for a request go with the listener;
+        // answered ones finish writing their page.
+        for connection in &self.open {
+            if connection.silent.load(Ordering::SeqCst) {
+                connection.task.abort();
+            }
+        }
+    }
+}
+
 impl Server {
+    /// How many callbacks were refused because their state was another's.
+    pub fn foreign_callbacks(&self) -> usize {
+        self.foreign.load(Ordering::SeqCst)
+    }
+
+    /// Makes room for one more connection: forgets finished ones and, at the
+    /// cap, closes the oldest that has not sent its request yet.
+    fn make_room(&mut self) -> bool {
+        self.open.retain(|c| !c.task.is_finished());
+        if self.open.len() < MAX_CONNECTIONS {
+            return true;
+        }
+        match self
+            .open
+            .iter()
+            .position(|c| c.silent.load(Ordering::SeqCst))
+        {
+            Some(oldest) => {
+                if let Some(evicted) = self.open.remove(oldest) {
+                    evicted.task.abort();
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Accepts and answers connections until the deciding callback arrives.
     pub async fn next_callback(&mut self) -> Option<Pending> {
         loop {
@@ -95,13 +159,23 @@ impl Server {
                 pending = self.receiver.recv() => return pending,
                 accepted = self.listener.accept() => match accepted {
                     Ok((stream, _peer)) => {
+                        if !self.make_room() {
+                            // Every open connection is being answered: refuse this one.
+                            drop(stream);
+                            continue;
+                        }
+                        let silent = Arc::new(AtomicBool::new(true));
                         let connection = Connection {
                             port: self.port,
                             authorization_url: Arc::clone(&self.authorization_url),
+                            state: Arc::clone(&self.state),
                             decided: Arc::clone(&self.decided),
+                            foreign: Arc::clone(&self.foreign),
+                            silent: Arc::clone(&silent),
                             sender: self.sender.clone(),
                         };
-                        tokio::spawn(connection.handle(stream));
+                        let task = tokio::spawn(connection.handle(stream)).abort_handle();
+                        self.open.push_back(OpenConnection { task, silent });
                     }
                     Err(e) => {
                         // Out of file descriptors and the like: wait a little and go on.
@@ -143,13 +217,18 @@ impl Responder {
 struct Connection {
     port: u16,
     authorization_url: Arc<str>,
+    state: Arc<str>,
     decided: Arc<AtomicBool>,
+    foreign: Arc<AtomicUsize>,
+    silent: Arc<AtomicBool>,
     sender: mpsc::Sender<Pending>,
 }
 
 impl Connection {
     async fn handle(self, mut stream: TcpStream) {
-        let page = match tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await {
+        let head = tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await;
+        self.silent.store(false, Ordering::SeqCst);
+        let page = match head {
             Ok(Ok(head)) => self.answer(&head).await,
             Ok(Err(Rejection::TooLarge)) => Some(pages::too_large()),
             // Timed out or closed before a full request: nothing to answer.
@@ -180,6 +259,11 @@ impl Connection {
     }
 
     async fn decide(&self, params: CallbackParams) -> pages::Page {
+        if !state_matches(&params, &self.state) {
+            self.foreign.fetch_add(1, Ordering::SeqCst);
+            tracing::info!("a callback with another state was refused; still waiting");
+            return pages::not_this_sign_in();
+        }
         if self.decided.swap(true, Ordering::SeqCst) {
             return pages::already_handled();
         }
@@ -216,10 +300,12 @@ async fn linger(stream: &mut TcpStream) {
     let _ = tokio::time::timeout(Duration::from_millis(500), drain).await;
 }
 
-/// Reads until the blank line that ends the request head.
+/// Reads until the blank line that ends the request head. `Cookie` headers
+/// are read past and not kept: the browser sends every cookie set for
+/// 127.0.0.1, whatever the port, and none of them matter here.
 async fn read_head(stream: &mut TcpStream) -> Result<Vec<u8>, Rejection> {
-    let mut buffer = Vec::with_capacity(1024);
-    let mut chunk = [0_u8; 2048];
+    let mut head = HeadReader::default();
+    let mut chunk = [0_u8; 4096];
     loop {
         let n = stream
             .read(&mut chunk)
@@ -228,18 +314,51 @@ async fn read_head(stream: &mut TcpStream) -> Result<Vec<u8>, Rejection> {
         if n == 0 {
             return Err(Rejection::Malformed("the connection closed early".into()));
         }
-        buffer.extend_from_slice(&chunk[..n]);
-        if let Some(end) = head_end(&buffer) {
-            buffer.truncate(end);
-            return if end > MAX_REQUEST_BYTES {
-                Err(Rejection::TooLarge)
-            } else {
-                Ok(buffer)
-            };
+        if head.feed(&chunk[..n])? {
+            return Ok(head.kept);
         }
-        if buffer.len() > MAX_REQUEST_BYTES {
-            return Err(Rejection::TooLarge);
+    }
+}
+
+/// A request head, line by line, without its `Cookie` lines.
+#[derive(Debug, Default)]
+struct HeadReader {
+    kept: Vec<u8>,
+    line: Vec<u8>,
+    in_cookie: bool,
+    total: usize,
+}
+
+impl HeadReader {
+    /// Takes the next bytes; true once the head is complete. Bytes after the
+    /// blank line are ignored (a GET has no body).
+    fn feed(&mut self, bytes: &[u8]) -> Result<bool, Rejection> {
+        for &byte in bytes {
+            self.total += 1;
+            if self.total > MAX_REQUEST_WITH_COOKIES_BYTES {
+                return Err(Rejection::TooLarge);
+            }
+            if self.in_cookie {
+                self.in_cookie = byte != b'\n';
+                continue;
+            }
+            self.line.push(byte);
+            if !self.kept.is_empty() && self.line.eq_ignore_ascii_case(b"cookie:") {
+                self.line.clear();
+                self.in_cookie = true;
+                continue;
+            }
+            if byte == b'\n' {
+                self.kept.append(&mut self.line);
+                if self.kept.ends_with(b"\r\n\r\n") {
+                    return Ok(true);
+                }
+            }
+            if self.kept.len() + self.line.len() > MAX_REQUEST_BYTES {
+                return Err(Rejection::TooLarge);
+            }
         }
+        Ok(false)
     }
 }
 
@@ -267,7 +386,7 @@ mod tests {
         let listener = Listener::bind(0).await.expect("bind");
         let port = listener.port();
         assert_eq!(listener.start_url(), format!("http://127.0.0.1:{port}/"));
-        let mut server = listener.serve("https://idp.example/auth?x=1".into());
+        let mut server = listener.serve("https://idp.example/auth?x=1".into(), "s".into());
         let waiter = tokio::spawn(async move {
             let pending = server.next_callback().await;
             (server, pending)
@@ -324,12 +443,84 @@ mod tests {
     async fn a_dropped_responder_shows_the_stopped_page() {
         let listener = Listener::bind(0).await.expect("bind");
         let port = listener.port();
-        let mut server = listener.serve("https://idp.example/auth".into());
+        let mut server = listener.serve("https://idp.example/auth".into(), "s".into());
         let tab = tokio::spawn(async move {
             raw_request(port, &get(port, "/callback?error=x&state=s")).await
         });
         drop(server.next_callback().await.expect("callback"));
         assert!(tab.await.expect("tab").contains("stopped waiting"));
+    }
+
+    #[tokio::test]
+    async fn another_state_gets_a_400_and_the_wait_goes_on() {
+        let listener = Listener::bind(0).await.expect("bind");
+        let port = listener.port();
+        let mut server = listener.serve("https://idp.example/auth".into(), "right".into());
+        let tabs = tokio::spawn(async move {
+            let forged = raw_request(port, &get(port, "/callback?code=x&state=wrong")).await;
+            let stateless = raw_request(port, &get(port, "/callback?error=access_denied")).await;
+            let real = raw_request(port, &get(port, "/callback?code=real&state=right")).await;
+            (forged, stateless, real)
+        });
+        let (params, responder) = server
+            .next_callback()
+            .await
+            .expect("a callback")
+            .into_parts();
+        assert_eq!(params.code.as_deref(), Some("real"));
+        assert_eq!(server.foreign_callbacks(), 2);
+        responder.respond(pages::verified("admin@example.com"));
+        let (forged, stateless, real) = tabs.await.expect("tabs");
+        assert!(forged.starts_with("HTTP/1.1 400 "), "{forged}");
+        assert!(forged.contains("Not the sign-in the assistant is waiting for"));
+        assert!(stateless.starts_with("HTTP/1.1 400 "), "{stateless}");
+        assert!(real.starts_with("HTTP/1.1 200 "), "{real}");
+    }
+
+    #[tokio::test]
+    async fn large_cookies_are_skipped_and_non_utf8_headers_get_a_400() {
+        let listener = Listener::bind(0).await.expect("bind");
+        let port = listener.port();
+        let mut server = listener.serve("https://idp.example/auth".into(), "s".into());
+        let tabs = tokio::spawn(async move {
+            let mut latin1 =
+                format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Name: ").into_bytes();
+            latin1.extend_from_slice(b"caf\xe9\r\n\r\n");
+            let latin1 = raw_request(port, &latin1).await;
+            let cookies = "a=b; ".repeat(20 * 1024);
+            let request = format!(
+                "GET /callback?code=c&state=s HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+                 Cookie: {cookies}\r\ncookie: {cookies}\r\nAccept: */*\r\n\r\n"
+            );
+            (latin1, raw_request(port, request.as_bytes()).await)
+        });
+        let (params, responder) =
+            tokio::time::timeout(Duration::from_secs(5), server.next_callback())
+                .await
+                .expect("the real callback arrives")
+                .expect("a callback")
+                .into_parts();
+        assert_eq!(params.code.as_deref(), Some("c"));
+        responder.respond(pages::verified("admin@example.com"));
+        let (latin1, real) = tabs.await.expect("tabs");
+        assert!(latin1.starts_with("HTTP/1.1 400 "), "{latin1}");
+        assert!(real.starts_with("HTTP/1.1 200 "), "{real}");
+    }
+
+    #[test]
+    fn the_head_reader_keeps_everything_but_cookies() {
+        let mut head = HeadReader::default();
+        let request = b"GET / HTTP/1.1\r\nCookie: a=b\r\nHost: x\r\ncookie:c\r\n\r\nrest";
+        // Byte by byte, as a slow client sends it.
+        let done: Vec<bool> = request
+            .iter()
+            .map(|b| head.feed(std::slice::from_ref(b)).expect("fits"))
+            .collect();
+        assert!(done.contains(&true));
+        assert_eq!(head.kept, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        let mut huge = HeadReader::default();
+        let long = format!("GET / HTTP/1.1\r\nX: {}\r\n", "a".repeat(MAX_REQUEST_BYTES));
+        assert_eq!(huge.feed(long.as_bytes()), Err(Rejection::TooLarge));
     }
 
     #[tokio::test]

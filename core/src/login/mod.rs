@@ -17,7 +17,8 @@
 //! 2. the authorization request ([`request`]): PKCE S256, `state`, `nonce`;
 //! 3. the loopback listener ([`listener`], [`callback`]): bound to
 //!    `127.0.0.1:<port>`, it redirects the browser to the provider and waits
-//!    for the first `/callback` carrying `code` or `error`;
+//!    for the first `/callback` carrying `code` or `error` and this login's
+//!    `state` (others get a 400 and the wait goes on);
 //! 4. the token exchange ([`token`]) with `client_secret_post`;
 //! 5. the ID token ([`id_token`]) and, when it has no email, userinfo
 //!    ([`userinfo`]).
@@ -44,6 +45,7 @@ use crate::error::AppError;
 use crate::secret::Secret;
 
 pub use crate::net::CancelToken;
+pub use listener::MAX_CONNECTIONS as MAX_LOOPBACK_CONNECTIONS;
 
 /// How long the listener waits for the browser, unless configured otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5 * 60);

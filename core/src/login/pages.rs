@@ -167,6 +167,17 @@ pub fn too_large() -> Page {
     )
 }
 
+pub fn not_this_sign_in() -> Page {
+    Page::new(
+        400,
+        "Not the sign-in the assistant is waiting for",
+        &[
+            "This answer belongs to an older or another sign-in (its state value differs), so it was ignored.",
+            "The assistant keeps waiting for the sign-in it started: finish it in the tab the assistant opened.",
+        ],
+    )
+}
+
 pub fn already_handled() -> Page {
     Page::new(
         409,

@@ -176,6 +176,16 @@ impl Verification {
     }
 }
 
+/// Outcomes that say nothing about the JumpCloud app: the admin stopped, the
+/// time ran out, a foreign answer arrived, or the port was busy. They never
+/// replace an earlier pass of the same app.
+pub fn is_transient(kind: ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::Cancelled | ErrorKind::Timeout | ErrorKind::StateMismatch | ErrorKind::PortInUse
+    )
+}
+
 /// Where the admin fixes what a failed verification login found: the
 /// JumpCloud app's settings (step 2) or the pasted credentials (step 3).
 /// Failures that a retry fixes name no step.
@@ -305,6 +315,13 @@ impl Setup {
         if self.state.client_id.as_deref() != Some(config.client_id.as_str()) {
             return Ok(());
         }
+        if let Err(err) = result {
+            if is_transient(err.kind) && self.verified_with(&config.client_id) {
+                // A cancelled or interrupted re-check proves nothing new: the
+                // earlier pass of this app stands.
+                return Ok(());
+            }
+        }
         let outcome = match result {
             Ok(verified) => VerificationOutcome::Passed {
                 email: verified.email.clone(),
@@ -320,6 +337,15 @@ impl Setup {
             outcome,
         });
         self.save()
+    }
+
+    /// True when the last verification login of `client_id` succeeded.
+    fn verified_with(&self, client_id: &str) -> bool {
+        matches!(
+            &self.state.verification,
+            Some(VerificationRecord { outcome: VerificationOutcome::Passed { .. }, client_id: passed, .. })
+                if passed == client_id
+        )
     }
 
     /// True when the last verification login succeeded for the stored app.
@@ -625,6 +651,34 @@ mod tests {
         s.record_verification(&v, &Ok(verified("i")))
             .expect("skipped");
         assert!(s.state().verification.is_none());
+    }
+
+    #[test]
+    fn a_cancelled_or_interrupted_recheck_keeps_the_earlier_pass() {
+        let (mut s, dir) = setup();
+        let secrets = MemoryStore::new();
+        stored_setup(&mut s, &secrets);
+        let req = s.saved_verification_request().expect("saved");
+        let v = s
+            .prepare_verification(req, SecretSource::Keychain(&secrets))
+            .expect("prepared");
+        s.record_verification(&v, &Ok(verified(&v.config.issuer)))
+            .expect("saved");
+        for kind in [
+            ErrorKind::Cancelled,
+            ErrorKind::Timeout,
+            ErrorKind::StateMismatch,
+            ErrorKind::PortInUse,
+        ] {
+            let err = AppError::new(kind, "m", "f");
+            s.record_verification(&v, &Err(err)).expect("saved");
+            assert!(s.verified(), "{kind} replaced the pass");
+            assert!(reopen(&dir).verified(), "{kind} replaced the saved pass");
+        }
+        // A failure about the app itself does replace it.
+        let err = AppError::new(ErrorKind::InvalidClient, "m", "f");
+        s.record_verification(&v, &Err(err)).expect("saved");
+        assert!(!s.verified());
     }
 
     #[test]

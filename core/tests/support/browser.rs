@@ -20,6 +20,12 @@ pub enum Mode {
     Deny,
     /// Never touches the page (the admin walked away).
     Ignore,
+    /// Signs in as `login` and accepts, while a hostile local program holds
+    /// many idle connections to the loopback port and sends a callback with
+    /// a forged state first, and the browser sends 40 KiB of cookies to it.
+    Hostile { login: String },
+    /// Only a forged callback (another state) reaches the loopback port.
+    ForgeOnly,
     /// The browser cannot be started.
     Fail,
 }
@@ -31,7 +37,14 @@ pub struct Visit {
     pub urls: Vec<String>,
     pub status: u16,
     pub body: String,
+    /// What the loopback port answered a callback with a forged state.
+    pub forged: Option<String>,
+    /// How many of the hostile program's idle connections were closed.
+    pub idle_closed: usize,
 }
+
+/// How many idle connections the hostile program opens.
+pub const IDLE_CONNECTIONS: usize = 200;
 
 #[derive(Debug, Clone)]
 pub struct HeadlessBrowser {
@@ -88,6 +101,72 @@ impl OpenBrowser for HeadlessBrowser {
 
 /// Loads `start` and follows the flow as `mode` says.
 pub async fn browse(start: String, mode: Mode) -> Visit {
+    let start_url = Url::parse(&start).expect("start URL");
+    let loopback = start_url.port().expect("a loopback port");
+    match &mode {
+        Mode::ForgeOnly => {
+            return Visit {
+                forged: Some(forge(loopback).await),
+                ..Visit::default()
+            };
+        }
+        Mode::Hostile { login } => {
+            let mut idle = Vec::new();
+            for _ in 0..IDLE_CONNECTIONS {
+                idle.push(
+                    tokio::net::TcpStream::connect(("127.0.0.1", loopback))
+                        .await
+                        .expect("an idle connection"),
+                );
+            }
+            let forged = forge(loopback).await;
+            let mut visit = Box::pin(follow(
+                start,
+                &Mode::Approve {
+                    login: login.clone(),
+                },
+                Some(loopback),
+            ))
+            .await;
+            visit.forged = Some(forged);
+            for stream in &mut idle {
+                let mut byte = [0_u8; 1];
+                if let Ok(Ok(0)) = tokio::time::timeout(
+                    std::time::Duration::from_millis(20),
+                    tokio::io::AsyncReadExt::read(stream, &mut byte),
+                )
+                .await
+                {
+                    visit.idle_closed += 1;
+                }
+            }
+            return visit;
+        }
+        _ => {}
+    }
+    follow(start, &mode, None).await
+}
+
+/// Sends a callback with a made-up code and state to the loopback port, as
+/// an old tab or another program could; returns the status line.
+async fn forge(port: u16) -> String {
+    let response = Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client")
+        .get(format!(
+            "http://127.0.0.1:{port}/callback?code=forged&state=not-this-login-state"
+        ))
+        .send()
+        .await
+        .expect("the forged callback is answered");
+    let status = response.status().as_u16();
+    format!("{status} {}", response.text().await.unwrap_or_default())
+}
+
+/// Follows the flow from `start`; requests to `big_cookies_for` carry 40 KiB
+/// of cookies, as a browser with many cookies for 127.0.0.1 sends.
+async fn follow(start: String, mode: &Mode, big_cookies_for: Option<u16>) -> Visit {
     let client = Client::builder()
         .redirect(redirect::Policy::none())
         .no_proxy()
@@ -101,7 +180,12 @@ pub async fn browse(start: String, mode: Mode) -> Visit {
     for _ in 0..30 {
         visit.urls.push(url.to_string());
         let mut request = client.request(method.clone(), url.clone());
-        if !cookies.is_empty() {
+        if big_cookies_for.is_some() && url.port() == big_cookies_for {
+            let jar: Vec<String> = (0..10)
+                .map(|i| format!("tracker{i}={}", "c".repeat(4000)))
+                .collect();
+            request = request.header("cookie", jar.join("; "));
+        } else if !cookies.is_empty() {
             let header: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
             request = request.header("cookie", header.join("; "));
         }
@@ -141,7 +225,7 @@ pub async fn browse(start: String, mode: Mode) -> Visit {
                 return visit;
             };
             url = url.join(&action).expect("valid form action");
-            form = match &mode {
+            form = match mode {
                 Mode::Approve { login } => vec![
                     ("login".into(), login.clone()),
                     ("decision".into(), "approve".into()),
