@@ -4,7 +4,8 @@
 //! ([`Setup::prepare_verification`], [`Setup::record_verification`]), no
 //! window: nothing here touches GTK or Tauri, so it runs without a display.
 //! The Client Secret comes from standard input (`--client-secret-stdin`) or
-//! from the keychain entry step 3 stored for the Client ID; the outcome is
+//! from the keychain entry step 3 stored for the Client ID (only for the issuer
+//! it was stored for, see [`Setup::prepare_verification`]); the outcome is
 //! recorded in the saved progress when it checked the saved app. Progress and the
 //! sign-in address go to stderr; the result goes to stdout, as a short report
 //! or, with `--json`, as one JSON object on the last line. Exit status: 0
@@ -18,7 +19,7 @@ use std::time::{Duration, Instant};
 use c1_setup_core::browser::SystemBrowser;
 use c1_setup_core::endpoints::{check_transport, Endpoints, DEFAULT_LOOPBACK_PORT};
 use c1_setup_core::error::FieldError;
-use c1_setup_core::fields::FIELD_CLIENT_SECRET;
+use c1_setup_core::fields::{FIELD_CLIENT_SECRET, FIELD_ISSUER};
 use c1_setup_core::keychain::{KeyringStore, SecretKey, SecretStore};
 use c1_setup_core::login::{LoginProgress, Verified};
 use c1_setup_core::net::CancelToken;
@@ -45,9 +46,6 @@ const TAB_ANSWER_GRACE: Duration = Duration::from_secs(3);
 /// How long the runtime may take to wind down after that (e.g. a name lookup
 /// still running when Ctrl-C was pressed).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
-
-/// The field name used for `--issuer` problems.
-const FIELD_ISSUER: &str = "issuer";
 
 /// The options of `c1-setup verify-sso`.
 #[derive(Debug, Clone, Args)]
@@ -154,6 +152,8 @@ fn execute(args: &VerifySsoArgs) -> Outcome {
     };
     let verification = match prepared {
         Ok(verification) => verification,
+        // E.g. the keychain's secret asked for with another issuer than its own.
+        Err(e) if e.kind == ErrorKind::InvalidInput => return Outcome::Usage(e),
         Err(e) => return Outcome::Failed(with_stdin_hint(e, notice)),
     };
     let result = run_login(&verification);

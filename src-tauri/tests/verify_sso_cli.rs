@@ -462,6 +462,51 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn the_keychain_secret_is_not_sent_to_another_issuer() {
+    // A server that would receive the secret: it must not even be contacted.
+    let elsewhere = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    elsewhere.set_nonblocking(true).expect("non-blocking");
+    let issuer = format!(
+        "http://127.0.0.1:{}/",
+        elsewhere.local_addr().expect("addr").port()
+    );
+    let mut run = Invocation::new([
+        "verify-sso",
+        "--issuer",
+        issuer.as_str(),
+        "--client-id",
+        CLIENT_ID,
+        "--json",
+    ]);
+    // The window's progress: step 3 done for this app, in the US region.
+    let state_dir = run.home.path().join("config/dev.c1setup.assistant");
+    std::fs::create_dir_all(&state_dir).expect("settings folder");
+    let saved = serde_json::json!({
+        "format_version": 1,
+        "domain": "acmeco",
+        "client_id": CLIENT_ID,
+        "client_secret_stored": true,
+    });
+    std::fs::write(state_dir.join("state.json"), saved.to_string()).expect("saved");
+    let done = run.run();
+    assert_eq!(done.code, 2, "{done:?}");
+    let json = done.json();
+    assert_eq!(json["kind"], "invalid_input");
+    assert!(json["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("https://oauth.id.jumpcloud.com/")
+            && m.contains(&issuer)
+            && m.contains("only sent to the JumpCloud issuer it was stored for")));
+    assert!(json["fix"]
+        .as_str()
+        .is_some_and(|f| f.contains("--client-secret-stdin")));
+    assert!(
+        matches!(elsewhere.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "nothing was sent to {issuer}"
+    );
+}
+
+#[test]
 fn without_saved_progress_the_keychain_path_reports_secret_not_found() {
     let run = Invocation::new([
         "verify-sso",

@@ -16,6 +16,8 @@ pub const FIELD_INVITE_CODE: &str = "invite_code";
 pub const FIELD_LOOPBACK_PORT: &str = "loopback_port";
 pub const FIELD_CLIENT_ID: &str = "client_id";
 pub const FIELD_CLIENT_SECRET: &str = "client_secret";
+/// The OpenID issuer (`verify-sso --issuer`).
+pub const FIELD_ISSUER: &str = "issuer";
 
 /// Builds a field error.
 pub(crate) fn field_error(

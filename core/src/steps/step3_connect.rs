@@ -14,7 +14,9 @@ use ts_rs::TS;
 use crate::browser::OpenBrowser;
 use crate::clipboard_guard::{clear_if_unchanged, Clipboard};
 use crate::error::{AppError, ErrorKind, FieldError};
-use crate::fields::{check_pasted, field_error, Pasted, FIELD_CLIENT_ID, FIELD_CLIENT_SECRET};
+use crate::fields::{
+    check_pasted, field_error, Pasted, FIELD_CLIENT_ID, FIELD_CLIENT_SECRET, FIELD_ISSUER,
+};
 use crate::keychain::{SecretKey, SecretStore};
 use crate::login::{self, CancelToken, LoginConfig, ProgressFn, Verified};
 use crate::progress::{SavedState, VerificationOutcome, VerificationRecord};
@@ -290,6 +292,7 @@ impl Setup {
                         &format!("step 3 was completed with another Client ID ({saved})"),
                     ));
                 }
+                self.check_secret_goes_home(&request.issuer)?;
                 self.client_secret(secrets)?
             }
         };
@@ -302,6 +305,45 @@ impl Setup {
             },
             secret,
         })
+    }
+
+    /// The keychain's secret is only ever sent to the issuer it was stored
+    /// for: the saved region's, or the one the last passed verification of
+    /// this app used. Any other issuer (a pasted command's `--issuer`, say)
+    /// must be given its secret explicitly; this is checked before the
+    /// keychain is read or anything is sent.
+    fn check_secret_goes_home(&self, issuer: &str) -> Result<(), AppError> {
+        let region = self.endpoints()?.issuer().to_owned();
+        let passed = match &self.state.verification {
+            Some(VerificationRecord {
+                outcome: VerificationOutcome::Passed { .. },
+                issuer,
+                client_id,
+                ..
+            }) if Some(client_id) == self.state.client_id.as_ref() => Some(issuer.clone()),
+            _ => None,
+        };
+        if issuer == region || passed.as_deref() == Some(issuer) {
+            return Ok(());
+        }
+        let mut error = AppError::invalid_input(
+            StepId::Connect,
+            vec![field_error(
+                FIELD_ISSUER,
+                "issuer_not_the_stored_one",
+                format!(
+                    "The Client Secret in the keychain is only sent to the JumpCloud issuer it was stored \
+                     for ({region}), not to {issuer}: a command pasted from elsewhere must not be able to \
+                     send your secret to another server."
+                ),
+                None,
+            )],
+        );
+        error.fix = format!(
+            "Use --issuer {region}, or, if you trust {issuer}, pass the Client Secret for it on \
+             standard input with --client-secret-stdin."
+        );
+        Err(error)
     }
 
     /// Keeps the outcome of a verification login (never a token), when it
@@ -651,6 +693,47 @@ mod tests {
         s.record_verification(&v, &Ok(verified("i")))
             .expect("skipped");
         assert!(s.state().verification.is_none());
+    }
+
+    #[test]
+    fn the_keychain_secret_goes_only_to_the_issuer_it_was_stored_for() {
+        let (mut s, _dir) = setup();
+        let secrets = MemoryStore::new();
+        stored_setup(&mut s, &secrets);
+        let calls = secrets.calls();
+        let mut elsewhere = request("client-a");
+        elsewhere.issuer = "https://evil.example/".into();
+        let e = s
+            .prepare_verification(elsewhere.clone(), SecretSource::Keychain(&secrets))
+            .expect_err("another issuer");
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert_eq!(e.fields[0].field, FIELD_ISSUER);
+        assert!(e.message.contains("https://evil.example/"), "{}", e.message);
+        assert!(e.fix.contains("--client-secret-stdin"), "{}", e.fix);
+        assert_eq!(secrets.calls(), calls, "the keychain was not read");
+        // Its own secret may go anywhere the admin says.
+        s.prepare_verification(
+            elsewhere.clone(),
+            SecretSource::Given(Secret::from("secret-for-elsewhere-1")),
+        )
+        .expect("given");
+        // The region's issuer, and the issuer of the last pass, are fine.
+        let region = s.saved_verification_request().expect("saved");
+        let v = s
+            .prepare_verification(region, SecretSource::Keychain(&secrets))
+            .expect("the region's issuer");
+        let mut passed_elsewhere = verified("https://idp.test/");
+        passed_elsewhere.issuer = "https://idp.test/".into();
+        let mut there = request("client-a");
+        there.issuer = "https://idp.test/".into();
+        let given = s
+            .prepare_verification(there.clone(), SecretSource::Given(Secret::from("x")))
+            .expect("given");
+        s.record_verification(&given, &Ok(passed_elsewhere))
+            .expect("saved");
+        s.prepare_verification(there, SecretSource::Keychain(&secrets))
+            .expect("the issuer of the last pass");
+        drop(v);
     }
 
     #[test]
