@@ -56,6 +56,7 @@ error_kinds! {
     KeychainError => "keychain_error",
     // The verification login (loopback OIDC).
     IssuerUnreachable => "issuer_unreachable",
+    TlsUntrusted => "tls_untrusted",
     DiscoveryInvalid => "discovery_invalid",
     IssuerMismatch => "issuer_mismatch",
     AuthMethodUnsupported => "auth_method_unsupported",

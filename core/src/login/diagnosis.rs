@@ -23,6 +23,24 @@ pub fn issuer_unreachable(issuer: &str, why: &str) -> AppError {
     .with_detail(quote(why, &[]))
 }
 
+/// The server's certificate does not chain to an authority this computer
+/// trusts: a TLS-inspecting company proxy whose CA is not installed, or an
+/// interception.
+pub fn tls_untrusted(address: &str, why: &str) -> AppError {
+    AppError::new(
+        ErrorKind::TlsUntrusted,
+        format!(
+            "The assistant refused the secure connection to {address}: its certificate is not issued by an \
+             authority this computer trusts."
+        ),
+        "If your company's network inspects HTTPS, its root certificate must be in this computer's trust \
+         store (Keychain Access on macOS, the Windows certificate store, update-ca-certificates on Linux): \
+         ask your IT team to install it, then try again. Otherwise the connection may be intercepted: use \
+         another network.",
+    )
+    .with_detail(quote(why, &[]))
+}
+
 pub fn discovery_invalid(issuer: &str, what: &str) -> AppError {
     AppError::new(
         ErrorKind::DiscoveryInvalid,
@@ -343,6 +361,7 @@ mod tests {
     fn every_login_error() -> Vec<AppError> {
         vec![
             issuer_unreachable("https://oauth.id.jumpcloud.com/", "connection refused"),
+            tls_untrusted("https://oauth.id.jumpcloud.com/", "UnknownIssuer"),
             discovery_invalid(
                 "https://oauth.id.jumpcloud.com/",
                 "token_endpoint is missing",
@@ -390,6 +409,7 @@ mod tests {
         let errors = every_login_error();
         let login_kinds = [
             ErrorKind::IssuerUnreachable,
+            ErrorKind::TlsUntrusted,
             ErrorKind::DiscoveryInvalid,
             ErrorKind::IssuerMismatch,
             ErrorKind::AuthMethodUnsupported,

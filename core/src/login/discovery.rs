@@ -61,6 +61,7 @@ pub(crate) async fn discover(http: &Http, issuer: &str) -> Result<ProviderMetada
             FetchError::TooLarge => {
                 diagnosis::discovery_invalid(issuer, "its configuration document is far too large")
             }
+            FetchError::Untrusted(why) => diagnosis::tls_untrusted(issuer, &why),
             other => diagnosis::issuer_unreachable(issuer, &other.to_string()),
         })?;
     if !answer.is_success() {

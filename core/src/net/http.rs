@@ -1,8 +1,10 @@
 //! The HTTP client the verification login and the instance check use: redirects are
-//! never followed, connect and overall timeouts are set, the proxy comes from
-//! the environment (`HTTPS_PROXY`, `NO_PROXY`) but is never used for a
-//! loopback address, plain `http` is refused except for loopback, and answers
-//! are read up to a size cap.
+//! never followed, connect and overall timeouts are set, certificates are
+//! checked against the operating system's trust store (so a company's
+//! TLS-inspecting CA works) as well as the bundled web roots, the proxy comes
+//! from the environment (`HTTPS_PROXY`, `NO_PROXY`) or the macOS and Windows
+//! settings but is never used for a loopback address, plain `http` is refused
+//! except for loopback, and answers are read up to a size cap.
 
 use std::time::Duration;
 
@@ -21,8 +23,10 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub(crate) enum FetchError {
     /// The URL is not allowed (plain http off loopback, or unparseable).
     NotAllowed(String),
-    /// No answer: DNS, connection, TLS, timeout.
+    /// No answer: DNS, connection, timeout.
     Unreachable(String),
+    /// The server's certificate is not trusted by this computer.
+    Untrusted(String),
     /// The answer was larger than the cap.
     TooLarge,
 }
@@ -30,7 +34,9 @@ pub(crate) enum FetchError {
 impl std::fmt::Display for FetchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::NotAllowed(why) | Self::Unreachable(why) => f.write_str(why),
+            Self::NotAllowed(why) | Self::Unreachable(why) | Self::Untrusted(why) => {
+                f.write_str(why)
+            }
             Self::TooLarge => write!(f, "the answer is larger than {MAX_BODY_BYTES} bytes"),
         }
     }
@@ -101,10 +107,15 @@ impl Http {
 
     /// Sends the request and reads the answer up to the cap.
     pub async fn send(request: RequestBuilder) -> Result<Answer, FetchError> {
-        let response = request
-            .send()
-            .await
-            .map_err(|e| FetchError::Unreachable(describe(&e)))?;
+        let response = request.send().await.map_err(|e| {
+            let why = describe(&e);
+            // rustls says "invalid peer certificate: UnknownIssuer" and the like.
+            if why.contains("invalid peer certificate") {
+                FetchError::Untrusted(why)
+            } else {
+                FetchError::Unreachable(why)
+            }
+        })?;
         read_capped(response).await
     }
 }
