@@ -4,17 +4,22 @@
 //!
 //! The window's commands each make one call here or on [`Setup`]; the
 //! use-cases that need the keychain, a cancellable task or the clipboard are
-//! `impl Session` blocks in their step's module. The lock is never held
-//! across keychain I/O on the caller's thread: keychain work runs on a
-//! blocking thread.
+//! `impl Session` blocks in their step's module. No lock is held across
+//! keychain I/O: a use-case that needs the keychain runs on a blocking thread
+//! over a copy of the wizard, which replaces the shared one when it is done,
+//! and every keychain call is bounded in time ([`KEYCHAIN_TIMEOUT`]), so an
+//! unanswered unlock prompt or a hung Secret Service never freezes the
+//! window's other commands.
 
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::Duration;
 
 use crate::endpoints::{Endpoints, Region};
-use crate::error::AppError;
-use crate::keychain::{KeyringStore, SecretStore};
+use crate::error::{AppError, ErrorKind};
+use crate::keychain::{KeyringStore, SecretKey, SecretStore};
 use crate::net::CancelToken;
 use crate::progress::StateStore;
+use crate::secret::Secret;
 use crate::setup::Setup;
 
 /// Long-running work the admin can cancel from the window.
@@ -26,12 +31,20 @@ pub enum Task {
     WaitForInstance,
 }
 
+/// How long one keychain call may take, unlock prompt included, before the
+/// use-case gives up with `keychain_unavailable`.
+pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Shared by every command of the window.
 pub struct Session {
     setup: Arc<Mutex<Setup>>,
     notice: Mutex<Option<String>>,
     secrets: OnceLock<Arc<dyn SecretStore>>,
     tasks: Mutex<Vec<(Task, CancelToken)>>,
+    /// Keychain use-cases take turns, so that one's copy of the wizard does
+    /// not overwrite another's.
+    keychain_turn: tokio::sync::Mutex<()>,
+    keychain_timeout: Duration,
 }
 
 impl std::fmt::Debug for Session {
@@ -74,7 +87,16 @@ impl Session {
             notice: Mutex::new(notice),
             secrets: slot,
             tasks: Mutex::new(Vec::new()),
+            keychain_turn: tokio::sync::Mutex::new(()),
+            keychain_timeout: KEYCHAIN_TIMEOUT,
         }
+    }
+
+    /// The same session with another bound on keychain calls (tests).
+    #[must_use]
+    pub fn with_keychain_timeout(mut self, timeout: Duration) -> Self {
+        self.keychain_timeout = timeout;
+        self
     }
 
     /// The wizard, for use-cases that touch neither the keychain nor the network.
@@ -93,23 +115,37 @@ impl Session {
         if let Some(store) = self.secrets.get() {
             return Ok(store.clone());
         }
-        let probed = tokio::task::spawn_blocking(KeyringStore::probe)
+        let timeout = self.keychain_timeout;
+        let probed = tokio::task::spawn_blocking(move || bounded(timeout, KeyringStore::probe))
             .await
             .map_err(|e| AppError::internal(format!("The keychain check stopped: {e}")))??;
         let store: Arc<dyn SecretStore> = Arc::new(probed);
         Ok(self.secrets.get_or_init(|| store).clone())
     }
 
-    /// Runs a wizard use-case that touches the keychain, on a blocking thread.
+    /// Runs a wizard use-case that touches the keychain, on a blocking thread,
+    /// over a copy of the wizard: the other commands keep answering meanwhile.
+    /// The copy, with the use-case's changes (already saved), then replaces
+    /// the shared wizard.
     pub async fn with_secrets<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Setup, &dyn SecretStore) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
         let secrets = self.secrets().await?;
-        let setup = self.setup.clone();
-        tokio::task::spawn_blocking(move || f(&mut lock(&setup), secrets.as_ref()))
-            .await
-            .map_err(|e| AppError::internal(format!("The keychain operation stopped: {e}")))?
+        let _turn = self.keychain_turn.lock().await;
+        let mut copy = self.setup().clone();
+        let store = Bounded {
+            inner: secrets,
+            timeout: self.keychain_timeout,
+        };
+        let (result, copy) = tokio::task::spawn_blocking(move || {
+            let result = f(&mut copy, &store);
+            (result, copy)
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("The keychain operation stopped: {e}")))?;
+        *self.setup() = copy;
+        result
     }
 
     /// Registers a new run of `task`, cancelling any earlier one.
@@ -137,5 +173,61 @@ impl Session {
             *t != task
         });
         tasks.len() != before
+    }
+}
+
+/// Runs `call` on a thread of its own and waits at most `timeout` for it. A
+/// call that does not come back (a hung Secret Service, an unanswered unlock
+/// prompt) is left behind on its thread.
+fn bounded<T: Send + 'static>(
+    timeout: Duration,
+    call: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let (done, outcome) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("keychain-call".into())
+        .spawn(move || {
+            let _ = done.send(call());
+        })
+        .map_err(|e| AppError::internal(format!("The keychain call could not start: {e}")))?;
+    outcome
+        .recv_timeout(timeout)
+        .unwrap_or_else(|_| Err(keychain_not_answering(timeout)))
+}
+
+fn keychain_not_answering(timeout: Duration) -> AppError {
+    AppError::new(
+        ErrorKind::KeychainUnavailable,
+        format!(
+            "The keychain did not answer within {} seconds, so nothing was read or saved.",
+            timeout.as_secs().max(1)
+        ),
+        "If the system asks to unlock the keychain, answer that prompt (it may be behind other windows), \
+         then try again. If no prompt appears, the keychain service may be stuck: log out and back in, \
+         or restart the computer, then try again.",
+    )
+}
+
+/// A keychain whose every call is bounded by a timeout.
+struct Bounded {
+    inner: Arc<dyn SecretStore>,
+    timeout: Duration,
+}
+
+impl SecretStore for Bounded {
+    fn put(&self, key: &SecretKey, secret: &Secret) -> Result<(), AppError> {
+        let (inner, key, secret) = (self.inner.clone(), key.clone(), secret.clone());
+        bounded(self.timeout, move || inner.put(&key, &secret))
+    }
+    fn get(&self, key: &SecretKey) -> Result<Secret, AppError> {
+        let (inner, key) = (self.inner.clone(), key.clone());
+        bounded(self.timeout, move || inner.get(&key))
+    }
+    fn delete(&self, key: &SecretKey) -> Result<(), AppError> {
+        let (inner, key) = (self.inner.clone(), key.clone());
+        bounded(self.timeout, move || inner.delete(&key))
+    }
+    fn store_name(&self) -> &'static str {
+        self.inner.store_name()
     }
 }

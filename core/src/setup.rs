@@ -30,7 +30,7 @@ pub struct StartOverReport {
 }
 
 /// The wizard's data and where it is kept.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Setup {
     store: StateStore,
     pub(crate) state: SavedState,
