@@ -396,11 +396,13 @@ async fn a_name_that_cannot_be_looked_up_is_reported_as_dns() {
     let proxied = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
-    if proxied {
-        // Through a proxy the name is looked up by the proxy, not here.
-        eprintln!("skipped: a proxy is configured in the environment");
-        return;
-    }
+    // Through a proxy the name is looked up by the proxy, not here: this
+    // test would prove nothing, so it fails rather than pass unseen.
+    assert!(
+        !proxied,
+        "a proxy is configured in the environment: unset HTTPS_PROXY, https_proxy, ALL_PROXY and \
+         all_proxy to run this test (scripts/test does)"
+    );
     // `.invalid` is reserved: it never resolves anywhere (RFC 6761).
     let cancel = CancelToken::new();
     let stopper = cancel.clone();
