@@ -302,14 +302,39 @@ async fn assert_stopped_before_token(behaviour: Behaviour, kind: ErrorKind) {
 
 #[tokio::test]
 async fn a_state_mismatch_stops_before_the_token_endpoint() {
-    assert_stopped_before_token(
+    // A callback with another state is not this sign-in's: its tab gets a
+    // 400, the wait goes on, and the timeout says what arrived.
+    let run = run_with(
         Behaviour {
             callback: CallbackMode::WrongState,
             ..Behaviour::default()
         },
-        ErrorKind::StateMismatch,
+        Mode::Approve {
+            login: "admin".into(),
+        },
+        Duration::from_secs(2),
     )
     .await;
+    let err = failure(&run);
+    assert_eq!(err.kind, ErrorKind::StateMismatch, "{err:?}");
+    assert!(
+        err.message.contains("did not belong to this sign-in"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        Calls::count(&run.idp.calls.token),
+        0,
+        "the token endpoint must not be called"
+    );
+    let page = run.page.as_ref().expect("page");
+    assert_eq!(page.status, 400);
+    assert!(
+        page.body
+            .contains("Not the sign-in the assistant is waiting for"),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]

@@ -470,7 +470,7 @@ fn the_keychain_secret_is_not_sent_to_another_issuer() {
         "http://127.0.0.1:{}/",
         elsewhere.local_addr().expect("addr").port()
     );
-    let mut run = Invocation::new([
+    let run = Invocation::new([
         "verify-sso",
         "--issuer",
         issuer.as_str(),
