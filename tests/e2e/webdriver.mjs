@@ -68,8 +68,11 @@ export class Session {
     this.log = log;
   }
 
-  /** Starts tauri-driver and the app. `env` adds to the app's environment. */
-  static async start({ env = {} } = {}) {
+  /**
+   * Starts tauri-driver and the app. `env` adds to the app's environment.
+   * The first-start welcome is closed unless `keepWelcome` is set.
+   */
+  static async start({ env = {}, keepWelcome = false } = {}) {
     const port = await freePort();
     const nativePort = await freePort();
     const log = [];
@@ -88,6 +91,10 @@ export class Session {
       });
       const session = new Session(base, res.sessionId, driver, log);
       await session.waitFor(".layout, .fatal", 30000);
+      if (!keepWelcome && (await session.execute("return Boolean(document.getElementById('welcome')?.open);"))) {
+        await session.click("#welcome-start");
+        await session.waitUntil("return !document.getElementById('welcome').open;", [], 5000, "the welcome closed");
+      }
       return session;
     } catch (err) {
       killTree(driver);
@@ -195,6 +202,22 @@ export class Session {
       .trim()
       .split("\n");
     execFileSync("import", ["-window", ids[ids.length - 1], file], { timeout: 15000 });
+  }
+
+  /**
+   * Continue from step 1 to step 2. When ConductorOne's signup was not
+   * confirmed, step 1 asks once: Continue is pressed a second time.
+   */
+  async continueFromStep1() {
+    await this.click("#continue");
+    await this.waitUntil(
+      "return document.querySelector('form.step').dataset.step !== 'instance' || document.querySelector('.confirm .panel');",
+      [], 10000, "step 2, or step 1's question",
+    );
+    if ((await this.execute("return document.querySelector('form.step').dataset.step;")) === "instance") {
+      await this.click("#continue");
+      await this.waitUntil("return document.querySelector('form.step').dataset.step === 'jumpcloud_app';", [], 10000, "step 2");
+    }
   }
 
   async setWindowRect(width, height) {
