@@ -78,18 +78,26 @@ const FRAME: f64 = 40.0;
 
 /// Sizes the window to the screen's work area (the screen minus taskbars and
 /// docks) when the preferred size does not fit, e.g. on a 1366×768 laptop
-/// with a taskbar or a 1920×1080 screen at 150 %, then centres it.
+/// with a taskbar or a 1920×1080 screen at 150 %, and places it in the
+/// middle of that area. A window that fits keeps tauri.conf.json's centring.
 fn fit_to_work_area<R: Runtime>(window: &tauri::WebviewWindow<R>) {
     let Ok(Some(monitor)) = window.current_monitor() else {
         return;
     };
     let scale = monitor.scale_factor();
-    let area = monitor.work_area().size.to_logical::<f64>(scale);
+    let work_area = monitor.work_area();
+    let area = work_area.size.to_logical::<f64>(scale);
     let (width, height) = fitted(PREFERRED, (area.width, area.height));
-    if (width, height) != PREFERRED {
-        let _ = window.set_size(tauri::LogicalSize::new(width, height));
+    tracing::debug!(?work_area, scale, width, height, "window size");
+    if (width, height) == PREFERRED {
+        return;
     }
-    let _ = window.center();
+    let origin = work_area.position.to_logical::<f64>(scale);
+    let _ = window.set_size(tauri::LogicalSize::new(width, height));
+    let _ = window.set_position(tauri::LogicalPosition::new(
+        origin.x + (area.width - width) / 2.0,
+        origin.y + ((area.height - height) / 2.0).max(0.0),
+    ));
 }
 
 /// The preferred size, shrunk to fit `area` with room for the frame.
