@@ -9,7 +9,7 @@ import type { JumpcloudAppForm } from "../bindings/JumpcloudAppForm";
 import type { FormItem } from "../bindings/FormItem";
 import type { Region } from "../bindings/Region";
 import { notifyChange, type StepView } from "../stepper";
-import { copyable, errorPanel, field, openInto } from "../ui";
+import { copyable, errorPanel, field, openPortalPage } from "../ui";
 
 export function jumpcloudAppStep(ctx: Context): StepView {
   let form: JumpcloudAppForm | null = null;
@@ -72,14 +72,7 @@ export function jumpcloudAppStep(ctx: Context): StepView {
   }
 
   const openPortal = () =>
-    openInto(openResult, () => api.openPage("sso_applications"), "Admin Portal address", (opened) =>
-      el(
-        "div",
-        { class: "panel", id: "portal-opened" },
-        el("p", {}, "Opened in your browser. If the Admin Portal shows another page, pick the menu entry named below; if nothing appeared, open this address:"),
-        copyable(opened.url, "Admin Portal address"),
-      ),
-    );
+    openPortalPage(openResult, "sso_applications", "Admin Portal address", "If the Admin Portal shows another page, pick the menu entry named below.");
 
   regionSelect.addEventListener("change", () => {
     void api.setRegion(regionSelect.value as Region).then((next) => {

@@ -8,7 +8,7 @@ import type { Context } from "../context";
 import type { AccessForm } from "../bindings/AccessForm";
 import type { AccessItem } from "../bindings/AccessItem";
 import { notifyChange, type StepView } from "../stepper";
-import { copyable, errorPanel, openInto } from "../ui";
+import { copyable, errorPanel, openPortalPage } from "../ui";
 
 export function accessStep(ctx: Context): StepView {
   let form: AccessForm | null = null;
@@ -33,14 +33,7 @@ export function accessStep(ctx: Context): StepView {
   }
 
   const openGroups = () =>
-    openInto(openResult, () => api.openPage("user_groups"), "user groups address", (opened) =>
-      el(
-        "div",
-        { class: "panel", id: "groups-opened" },
-        el("p", {}, "Opened in your browser. If the Admin Portal shows another page, open User Groups from its left menu; if nothing appeared, open this address:"),
-        copyable(opened.url, "user groups address"),
-      ),
-    );
+    openPortalPage(openResult, "user_groups", "user groups address", "If the Admin Portal shows another page, open User Groups from its left menu.");
 
   function show(next: AccessForm): void {
     form = next;
