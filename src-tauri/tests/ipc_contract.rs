@@ -234,8 +234,13 @@ fn page_1_opens_after_step_1_and_page_2_waits_for_the_test_sign_in() {
     assert_eq!(err["step"], "instance");
     h.save_step1();
     let opened = h.invoke("open_signup", json!({})).expect("page 1");
-    assert_eq!(opened["url"], "https://accounts.conductor.one/accounts/signup");
-    let seen = h.invoke("confirm_setup_page", json!({})).expect("page 2 seen");
+    assert_eq!(
+        opened["url"],
+        "https://accounts.conductor.one/accounts/signup"
+    );
+    let seen = h
+        .invoke("confirm_setup_page", json!({}))
+        .expect("page 2 seen");
     assert!(seen["signup"]["setup_page_seen_at"].is_string());
     h.invoke(
         "save_credentials",
