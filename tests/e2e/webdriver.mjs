@@ -14,7 +14,9 @@ export const repoRoot = resolve(here, "..", "..");
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 export function appPath() {
-  const target = process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target");
+  // The same default as scripts/lib.sh: the build cache outside the clone.
+  const cache = process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? "/root", ".cache");
+  const target = process.env.CARGO_TARGET_DIR ?? join(cache, "c1-setup", "target");
   return process.env.C1_SETUP_APP ?? join(target, "debug", "c1-setup");
 }
 
@@ -251,11 +253,15 @@ function killTree(child) {
   }, 2000).unref();
 }
 
+/** No WebDriver call takes this long unless something hangs (e.g. a leftover app). */
+const REQUEST_TIMEOUT_MS = 90000;
+
 async function request(base, method, path, body) {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const text = await res.text();
   let json;
