@@ -6,9 +6,11 @@
 // like a browser would: GET, redirects followed one by one, cookies kept per
 // host, and any form on a page filled in and submitted (the providers'
 // sign-in page at /interaction/<uid>: a `login` field and a `decision` of
-// `approve` or `deny`; the ConductorOne stand-in's signup form), until it
-// reaches a page that is neither a redirect nor a form, normally a loopback
-// callback page or a page that refuses. `firstForm`, `fillForm`,
+// `approve` or `deny`; the ConductorOne stand-in's two signup pages), until
+// it reaches a page that is neither a redirect nor a form to fill in (a form
+// is only filled in on a 2xx page, so a page that shows a form again with an
+// error ends the browsing), normally a loopback callback page, an instance's
+// dashboard or a page that refuses. `firstForm`, `fillForm`,
 // `pageSummary` and `elementText` read the few HTML pages it meets.
 //
 // As a command, for `c1-setup verify-sso` and the window's tests:
@@ -32,9 +34,12 @@
 //   C1_TEST_BROWSER_FIELDS   values to type into forms by field name: a JSON
 //                            object ({"domain":"acmeco",...}) or the path of a
 //                            file holding one, read when the page is filled
-//                            in (e.g. the sandbox's ConductorOne signup form);
-//                            named fields take these values before any other
-//                            rule, other fields are filled in as usual
+//                            in (e.g. the sandbox's ConductorOne signup: page 1
+//                            takes `domain`, `display_name` and `invite_code`,
+//                            page 2 `client_id` and `client_secret`; one object
+//                            holds the values of both pages); named fields
+//                            take these values before any other rule, other
+//                            fields are filled in as usual
 //   C1_TEST_BROWSER_LOG      a file; one JSON object per line is appended:
 //     {"event":"opened","url":...,"follow":true|false}   the URL it was given
 //     {"event":"request","method":...,"url":...,"status":N}   every request
@@ -237,14 +242,18 @@ export class Browser {
   /**
    * Loads `start` (or sends `form` there) and goes on like a browser until a
    * page that is neither a redirect nor a form to fill in. Resolves with
-   * `{outcome, url, status, title, text}`; `outcome` is "callback" (a page
+   * `{outcome, url, status, title, text, html}`; `outcome` is "callback" (a page
    * at a .../callback address), "page", "left_loopback", "no_decline_option"
    * or "too_many_steps". Rejects with RequestFailed when a request fails.
    */
   async browse(start, { method = 'GET', form = null } = {}) {
     let url = new URL(start);
     for (let step = 0; step < MAX_STEPS; step += 1) {
-      if (!isLoopback(url)) return { outcome: 'left_loopback', url: url.href, status: 0, title: '', text: '' };
+      if (!isLoopback(url)) {
+        return {
+          outcome: 'left_loopback', url: url.href, status: 0, title: '', text: '', html: '',
+        };
+      }
       const { response, html } = await this.request(url, { method, form });
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
@@ -256,14 +265,18 @@ export class Browser {
       const callback = url.pathname.endsWith('/callback');
       const page = response.ok && !callback ? firstForm(html) : null;
       if (!page) {
-        return { outcome: callback ? 'callback' : 'page', url: url.href, status: response.status, ...pageSummary(html) };
+        return {
+          outcome: callback ? 'callback' : 'page', url: url.href, status: response.status, ...pageSummary(html), html,
+        };
       }
       const fields = typeof this.fields === 'function' ? this.fields() : this.fields;
       const data = fillForm(page, { fields, login: this.login, decline: this.decline });
       if (data === null) {
         const link = cancelLink(html, url);
         if (!link) {
-          return { outcome: 'no_decline_option', url: url.href, status: response.status, ...pageSummary(html) };
+          return {
+            outcome: 'no_decline_option', url: url.href, status: response.status, ...pageSummary(html), html,
+          };
         }
         url = link;
         method = 'GET';
@@ -281,7 +294,9 @@ export class Browser {
       }
       url = target;
     }
-    return { outcome: 'too_many_steps', url: url.href, status: 0, title: '', text: '' };
+    return {
+      outcome: 'too_many_steps', url: url.href, status: 0, title: '', text: '', html: '',
+    };
   }
 }
 
@@ -347,7 +362,7 @@ function runCommand(argv, env) {
     onRequest: (request) => log({ event: 'request', ...request }),
   });
   browser.browse(target).then(
-    (end) => {
+    ({ html, ...end }) => {
       log({ event: 'finished', ...end, text: end.text.slice(0, 4000) });
       process.exit(0);
     },

@@ -30,6 +30,9 @@ const STYLE = `
   .error { border-color: #b3261e; }
   .error h1 { color: #b3261e; }
   .note { color: #444; font-size: .95rem; }
+  .hint { margin: .25rem 0 0; }
+  .field-error { color: #b3261e; font-weight: 600; margin: .35rem 0 0; }
+  input[aria-invalid="true"] { border-color: #b3261e; border-width: 2px; }
 `;
 
 /**

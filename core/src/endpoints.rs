@@ -35,6 +35,13 @@ const C1_CALLBACK_PATH: &str = "auth/callback";
 const C1_INSTANCE_TEMPLATE: &str = "https://{domain}.conductor.one/";
 const C1_LOGIN_PATH_AND_QUERY: &str = "login?sso_operation=initiate_login";
 
+/// ConductorOne's documentation, for the step after the signup ("Connect
+/// your user directory": the JumpCloud connector). Its address is inferred
+/// (not in the sources the assistant relies on); the documentation's home
+/// is used rather than a deeper page, so a moved page still lands somewhere
+/// useful, and the done screen says what to look for there.
+const C1_DOCS: &str = "https://www.conductorone.com/docs/";
+
 /// JumpCloud's data regions. One issuer serves every organisation in a region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -79,7 +86,10 @@ impl Region {
     }
 }
 
-/// Admin Portal routes, relative to the console base (single-page app routes).
+/// Admin Portal routes, relative to the console base (single-page app
+/// routes). Both are inferred (not in JumpCloud's public documentation).
+/// A wrong route still lands in the Admin Portal, whose home is a safe
+/// fallback: steps 2 and 4 say which menu entry to pick from there.
 const CONSOLE_SSO_APPS_ROUTE: &str = "#/sso";
 const CONSOLE_USER_GROUPS_ROUTE: &str = "#/groups/user";
 
@@ -97,6 +107,8 @@ pub enum Page {
     Signup,
     /// The new ConductorOne instance.
     Instance,
+    /// ConductorOne's documentation (connecting a user directory).
+    Docs,
 }
 
 /// Replacements for the real services, for tests and the sandbox. Every field
@@ -239,6 +251,28 @@ impl Endpoints {
         self.instance_template.replace("{domain}", domain)
     }
 
+    /// Whether `url` belongs to the instance of `domain`: an address on the
+    /// instance itself, or ConductorOne's sign-in for it on the accounts
+    /// host. The second form is inferred (a sign-in page naming the domain in
+    /// its path or query); a wrong guess only makes the assistant wait for
+    /// an answer from the instance itself.
+    pub fn belongs_to_instance(&self, domain: &str, url: &Url) -> bool {
+        let instance = self.instance_url(domain);
+        if url.as_str().starts_with(&instance) {
+            return true;
+        }
+        let on_accounts = url.scheme() == self.accounts_base.scheme()
+            && url.host_str() == self.accounts_base.host_str()
+            && url.port_or_known_default() == self.accounts_base.port_or_known_default();
+        let names_domain = url
+            .path_segments()
+            .into_iter()
+            .flatten()
+            .any(|s| s == domain)
+            || url.query_pairs().any(|(_, v)| v == domain);
+        on_accounts && names_domain && url.path().contains("login")
+    }
+
     /// The Login URL JumpCloud's app form asks for.
     pub fn login_url(&self, domain: &str) -> String {
         format!("{}{C1_LOGIN_PATH_AND_QUERY}", self.instance_url(domain))
@@ -257,6 +291,7 @@ impl Endpoints {
             Page::SsoApplications => Some(self.sso_apps_page()),
             Page::UserGroups => Some(self.user_groups_page()),
             Page::Signup => Some(self.signup_page()),
+            Page::Docs => Some(C1_DOCS.to_owned()),
             Page::Instance if domain.is_empty() => None,
             Page::Instance => Some(self.instance_url(domain)),
         }
@@ -269,6 +304,7 @@ impl Endpoints {
             self.sso_apps_page(),
             self.user_groups_page(),
             self.signup_page(),
+            C1_DOCS.to_owned(),
         ];
         if let Some(domain) = domain {
             allowed.push(self.instance_url(domain));
@@ -318,6 +354,24 @@ pub fn is_loopback_host(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_instance_and_its_sign_in_belong_to_it() {
+        let e = Endpoints::real(Region::Us);
+        let belongs = |u: &str| e.belongs_to_instance("acmeco", &Url::parse(u).expect("url"));
+        assert!(belongs("https://acmeco.conductor.one/"));
+        assert!(belongs("https://acmeco.conductor.one/login?next=/"));
+        assert!(belongs(
+            "https://accounts.conductor.one/login?tenant=acmeco"
+        ));
+        assert!(!belongs("https://www.conductorone.com/"));
+        assert!(!belongs("https://accounts.conductor.one/accounts/signup"));
+        assert!(!belongs(
+            "https://accounts.conductor.one/login?tenant=other"
+        ));
+        assert!(!belongs("https://acmeco.conductor.one.evil.example/"));
+        assert!(!belongs("https://other.conductor.one/"));
+    }
 
     #[test]
     fn issuers_keep_their_trailing_slash_in_every_region() {

@@ -3,12 +3,18 @@
 //! ConductorOne creates the instance on its own signup page, so the assistant
 //! cannot know when that is done: it asks the instance's address
 //! (`https://<domain>.conductor.one/`) with a growing pause between checks
-//! until it answers. Any 2xx or 3xx answer counts: redirects are never
-//! followed, and a redirect to the instance's login page means the instance
-//! exists. A 404 (or any other error status) means "not yet"; network
-//! problems (offline, a name that cannot be looked up, a certificate problem,
-//! a check that took too long) are reported calmly and the checks go on until
-//! the instance answers or the admin stops waiting.
+//! until it answers as an instance. How the real service answers an address
+//! that has no instance is not known (a 404, or a redirect to a marketing or
+//! sign-in page), so an answer counts as the instance only when it belongs to
+//! it (a 2xx from the address itself, or a redirect that stays on it or goes
+//! to ConductorOne's sign-in for it: the caller says which addresses belong)
+//! and differs from the answer seen before the signup (the baseline, probed
+//! at step 1). A redirect elsewhere, a 404 or another error status means "not
+//! yet"; network problems (offline, a name that cannot be looked up, a
+//! certificate problem, a check that took too long) are reported calmly and
+//! the checks go on until the instance answers or the admin stops waiting.
+//! After a few minutes without success, each update carries a hint of what
+//! usually went wrong.
 //!
 //! The request goes through the same client as the verification login: plain
 //! `http` only for loopback addresses, the proxy from the environment
@@ -17,7 +23,7 @@
 use std::io;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use ts_rs::TS;
@@ -26,6 +32,13 @@ use crate::endpoints::{check_transport, OverrideError};
 use crate::error::{AppError, ErrorKind};
 use crate::net::http::{describe, Http};
 use crate::net::CancelToken;
+
+/// Which addresses belong to the instance: a redirect to one of them counts
+/// as the instance answering.
+pub type BelongsToInstance<'a> = &'a (dyn Fn(&url::Url) -> bool + Send + Sync);
+
+/// After this long without the instance, updates carry [`LivenessUpdate::hint`].
+pub const HINT_AFTER: Duration = Duration::from_secs(3 * 60);
 
 /// How often and how patiently the instance is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +49,8 @@ pub struct LivenessConfig {
     pub max_delay: Duration,
     /// How long one check may take before it counts as "no answer".
     pub request_timeout: Duration,
+    /// How long to wait before saying what usually went wrong.
+    pub hint_after: Duration,
 }
 
 impl Default for LivenessConfig {
@@ -45,6 +60,7 @@ impl Default for LivenessConfig {
             first_delay: Duration::from_secs(2),
             max_delay: Duration::from_secs(30),
             request_timeout: Duration::from_secs(10),
+            hint_after: HINT_AFTER,
         }
     }
 }
@@ -62,12 +78,15 @@ pub fn next_delay(attempt: u32, config: &LivenessConfig) -> Duration {
 }
 
 /// What one check of the instance's address found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[ts(export)]
 pub enum ProbeOutcome {
-    /// A 2xx or 3xx answer: the instance exists.
+    /// A 2xx from the address, or a redirect that stays on the instance: an
+    /// instance answers there.
     Live { status: u16 },
+    /// A redirect away from the instance (e.g. to a home page): no instance.
+    Elsewhere { status: u16 },
     /// An answer, but a 404 or another error status: not created yet.
     NotYet { status: u16 },
     /// The connection was refused or the network is unreachable.
@@ -83,17 +102,39 @@ pub enum ProbeOutcome {
 }
 
 impl ProbeOutcome {
-    /// The outcome for an HTTP status code.
-    pub fn from_status(status: u16) -> Self {
-        if (200..400).contains(&status) {
-            Self::Live { status }
-        } else {
-            Self::NotYet { status }
+    /// The outcome for an answer from `url`: its status and, for a redirect,
+    /// where it points (relative to `url`). Redirects are never followed.
+    pub fn from_answer(
+        url: &str,
+        status: u16,
+        location: Option<&str>,
+        belongs: BelongsToInstance<'_>,
+    ) -> Self {
+        match status {
+            200..=299 => Self::Live { status },
+            300..=399 => {
+                let target = url::Url::parse(url)
+                    .ok()
+                    .and_then(|base| base.join(location?).ok());
+                if target.is_some_and(|t| belongs(&t)) {
+                    Self::Live { status }
+                } else {
+                    Self::Elsewhere { status }
+                }
+            }
+            _ => Self::NotYet { status },
         }
     }
 
+    /// An instance answers at the address.
     pub fn is_live(&self) -> bool {
         matches!(self, Self::Live { .. })
+    }
+
+    /// This answer means the new instance is live, given the answer seen
+    /// before the signup: it belongs to the instance and differs from it.
+    pub fn is_new_instance(&self, baseline: Option<&ProbeOutcome>) -> bool {
+        self.is_live() && baseline != Some(self)
     }
 }
 
@@ -110,7 +151,19 @@ pub struct LivenessUpdate {
     pub message: String,
     /// Seconds until the next check (rounded up); 0 once the instance is live.
     pub next_check_in_secs: u32,
+    /// After a few minutes without the instance: what usually went wrong,
+    /// and what to do.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
+
+/// Shown once the wait has lasted [`LivenessConfig::hint_after`].
+pub const WAITING_HINT: &str = "This is taking longer than a signup usually does. Look at \
+ConductorOne's page in your browser: if it shows an error, fix what it says (a taken domain or a \
+wrong invite code is fixed in step 1). If JumpCloud refused the sign-in, check in step 2 that the \
+ConductorOne app's User Groups include a group you are in. If you closed the page \"Setting up \
+JumpCloud to work with ConductorOne\", start ConductorOne's signup again from step 1.";
 
 /// The instance answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -132,8 +185,21 @@ impl LiveInstance {
     }
 }
 
-/// Checks `url` until it answers with a 2xx or 3xx status, calling
-/// `on_update` after every check (the last one included).
+/// Checks `url` once, as the baseline before the signup (step 1) or at any
+/// time. Network problems are outcomes, not errors.
+pub async fn probe_once(
+    url: &str,
+    config: &LivenessConfig,
+    belongs: BelongsToInstance<'_>,
+) -> Result<ProbeOutcome, AppError> {
+    let http = client()?;
+    check_transport("instance_url", url).map_err(|e| not_allowed(url, &e))?;
+    Ok(probe(&http, url, config.request_timeout, belongs).await)
+}
+
+/// Checks `url` until the new instance answers there (see
+/// [`ProbeOutcome::is_new_instance`]), calling `on_update` after every check
+/// (the last one included).
 ///
 /// Returns [`ErrorKind::Cancelled`] as soon as `cancel` is raised (the
 /// admin's "Stop waiting"), and [`ErrorKind::UrlNotAllowed`] at once for an
@@ -141,18 +207,19 @@ impl LiveInstance {
 /// Network problems never end the wait; they are reported in the updates.
 pub async fn wait_until_live(
     url: &str,
+    baseline: Option<&ProbeOutcome>,
     config: &LivenessConfig,
+    belongs: BelongsToInstance<'_>,
     on_update: &(dyn Fn(LivenessUpdate) + Send + Sync),
     cancel: &CancelToken,
 ) -> Result<LiveInstance, AppError> {
-    let http = Http::new().map_err(|why| {
-        AppError::internal("The assistant could not start its network connection.").with_detail(why)
-    })?;
+    let http = client()?;
     // Refuse a disallowed address before the first check, not in a loop.
     let parsed = check_transport("instance_url", url).map_err(|e| not_allowed(url, &e))?;
     let host = parsed.host_str().unwrap_or(url).to_owned();
+    let started = tokio::time::Instant::now();
     let since = rfc3339(OffsetDateTime::now_utc());
-    tracing::info!(%url, "waiting for the ConductorOne instance to answer");
+    tracing::info!(%url, ?baseline, "waiting for the ConductorOne instance to answer");
 
     let mut attempt: u32 = 0;
     loop {
@@ -161,18 +228,30 @@ pub async fn wait_until_live(
         }
         attempt = attempt.saturating_add(1);
         let outcome = tokio::select! {
-            outcome = probe(&http, url, config.request_timeout) => outcome,
+            outcome = probe(&http, url, config.request_timeout, belongs) => outcome,
             () = cancel.cancelled() => return Err(stopped_waiting()),
         };
-        let message = message_for(&outcome, &host, config.request_timeout);
-        tracing::debug!(attempt, ?outcome, "instance check");
-        if let ProbeOutcome::Live { status } = outcome {
+        let new_instance = outcome.is_new_instance(baseline);
+        let message = if outcome.is_live() && !new_instance {
+            format!(
+                "{host} answers as it did before the signup, so this is not yet your new instance; \
+                 the assistant keeps checking."
+            )
+        } else {
+            message_for(&outcome, &host, config.request_timeout)
+        };
+        tracing::debug!(attempt, ?outcome, new_instance, "instance check");
+        let hint = (!new_instance && started.elapsed() >= config.hint_after)
+            .then(|| WAITING_HINT.to_owned());
+        if let (true, ProbeOutcome::Live { status }) = (new_instance, &outcome) {
+            let status = *status;
             on_update(LivenessUpdate {
                 attempt,
                 since: since.clone(),
                 outcome,
                 message,
                 next_check_in_secs: 0,
+                hint: None,
             });
             let at = rfc3339(OffsetDateTime::now_utc());
             tracing::info!(%url, status, attempt, "the ConductorOne instance answered");
@@ -189,6 +268,7 @@ pub async fn wait_until_live(
             outcome,
             message,
             next_check_in_secs: whole_seconds_up(delay),
+            hint,
         });
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
@@ -197,8 +277,20 @@ pub async fn wait_until_live(
     }
 }
 
-/// One check: a GET whose answer's status is all that matters.
-async fn probe(http: &Http, url: &str, timeout: Duration) -> ProbeOutcome {
+fn client() -> Result<Http, AppError> {
+    Http::new().map_err(|why| {
+        AppError::internal("The assistant could not start its network connection.").with_detail(why)
+    })
+}
+
+/// One check: a GET whose answer's status (and, for a redirect, where it
+/// points) is all that matters.
+async fn probe(
+    http: &Http,
+    url: &str,
+    timeout: Duration,
+    belongs: BelongsToInstance<'_>,
+) -> ProbeOutcome {
     let request = match http.get("instance_url", url) {
         Ok(request) => request.timeout(timeout),
         // Checked before the loop; kept for completeness.
@@ -209,8 +301,14 @@ async fn probe(http: &Http, url: &str, timeout: Duration) -> ProbeOutcome {
         }
     };
     match request.send().await {
-        // The body is not read: the status says everything.
-        Ok(response) => ProbeOutcome::from_status(response.status().as_u16()),
+        // The body is not read: the status and the redirect say everything.
+        Ok(response) => {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok());
+            ProbeOutcome::from_answer(url, response.status().as_u16(), location, belongs)
+        }
         Err(e) => classify(&e),
     }
 }
@@ -306,6 +404,9 @@ fn message_for(outcome: &ProbeOutcome, host: &str, timeout: Duration) -> String 
         ProbeOutcome::Live { .. } => {
             format!("Your ConductorOne instance at {host} answered: it is live.")
         }
+        ProbeOutcome::Elsewhere { status } => format!(
+            "Not created yet: {host} sends visitors elsewhere ({status}), not to an instance. Finish the signup in your browser; {KEEPS_CHECKING}"
+        ),
         ProbeOutcome::NotYet { status: 404 } => format!(
             "Not created yet: ConductorOne answers 404 for this address. Finish the signup in your browser; {KEEPS_CHECKING}"
         ),
@@ -374,6 +475,7 @@ mod tests {
             first_delay: Duration::from_millis(first_ms),
             max_delay: Duration::from_millis(max_ms),
             request_timeout: Duration::from_secs(1),
+            hint_after: HINT_AFTER,
         }
     }
 
@@ -397,6 +499,7 @@ mod tests {
                 first_delay: Duration::from_secs(u64::MAX / 4),
                 max_delay: Duration::MAX,
                 request_timeout: Duration::from_secs(1),
+                hint_after: HINT_AFTER,
             },
         ];
         let attempts = (0..200).chain([1_000, 65_535, u32::MAX / 2, u32::MAX - 1, u32::MAX]);
@@ -422,19 +525,47 @@ mod tests {
     }
 
     #[test]
-    fn statuses_are_live_or_not_yet() {
-        for live in [200, 204, 301, 302, 303, 307, 308, 399] {
+    fn answers_are_the_instance_only_when_they_belong_to_it() {
+        let url = "https://acmeco.conductor.one/";
+        let belongs = |u: &url::Url| u.as_str().starts_with(url);
+        let outcome = |status, location| ProbeOutcome::from_answer(url, status, location, &belongs);
+        for status in [200, 204] {
+            assert_eq!(outcome(status, None), ProbeOutcome::Live { status });
+        }
+        assert_eq!(
+            outcome(302, Some("/login?x=1")),
+            ProbeOutcome::Live { status: 302 }
+        );
+        assert_eq!(
+            outcome(301, Some("https://acmeco.conductor.one/home")),
+            ProbeOutcome::Live { status: 301 }
+        );
+        for elsewhere in [
+            "https://www.conductorone.com/",
+            "//evil.example/",
+            "https://acmeco.conductor.one.evil/",
+        ] {
             assert_eq!(
-                ProbeOutcome::from_status(live),
-                ProbeOutcome::Live { status: live }
+                outcome(302, Some(elsewhere)),
+                ProbeOutcome::Elsewhere { status: 302 },
+                "{elsewhere}"
             );
         }
-        for not_yet in [100, 400, 401, 403, 404, 410, 429, 500, 502, 503] {
-            assert_eq!(
-                ProbeOutcome::from_status(not_yet),
-                ProbeOutcome::NotYet { status: not_yet }
-            );
+        assert_eq!(outcome(302, None), ProbeOutcome::Elsewhere { status: 302 });
+        for status in [100, 400, 404, 410, 429, 500, 503] {
+            assert_eq!(outcome(status, None), ProbeOutcome::NotYet { status });
         }
+    }
+
+    #[test]
+    fn only_an_answer_unlike_the_baseline_is_the_new_instance() {
+        let ok = ProbeOutcome::Live { status: 200 };
+        assert!(ok.is_new_instance(None));
+        assert!(ok.is_new_instance(Some(&ProbeOutcome::NotYet { status: 404 })));
+        assert!(ok.is_new_instance(Some(&ProbeOutcome::Elsewhere { status: 302 })));
+        assert!(ok.is_new_instance(Some(&ProbeOutcome::Live { status: 302 })));
+        assert!(!ok.is_new_instance(Some(&ProbeOutcome::Live { status: 200 })));
+        assert!(!ProbeOutcome::Elsewhere { status: 302 }.is_new_instance(None));
     }
 
     fn cause(io_kind: Option<io::ErrorKind>, text: &str) -> Cause {

@@ -24,6 +24,7 @@ use ts_rs::TS;
 
 use crate::endpoints::{Region, DEFAULT_LOOPBACK_PORT};
 use crate::error::{AppError, ErrorKind};
+use crate::liveness::ProbeOutcome;
 use crate::login::CheckResult;
 use crate::paths;
 use crate::step::StepId;
@@ -122,16 +123,33 @@ pub struct VerificationRecord {
     pub outcome: VerificationOutcome,
 }
 
-/// Where ConductorOne's signup stands.
+/// Where ConductorOne's signup stands. It spans two pages: page 1 (domain,
+/// display name, invite code) at the end of step 1, which opens page 2
+/// ("Setting up JumpCloud to work with ConductorOne"); page 2 takes the
+/// Client ID and secret once step 3's test sign-in passed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
 pub struct Signup {
+    /// How the instance's address answered before the signup (step 1), so
+    /// that "live" can be told from an answer it gives anyway.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<ProbeOutcome>,
     /// When the admin opened ConductorOne's signup page from the assistant.
     #[serde(with = "time::serde::rfc3339::option")]
     #[ts(type = "string | null")]
     pub opened_at: Option<OffsetDateTime>,
-    /// When the instance's address first answered.
+    /// When the admin confirmed seeing page 2 after page 1.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub setup_page_seen_at: Option<OffsetDateTime>,
+    /// When the admin said they entered the Client ID and secret on page 2
+    /// and signed in (step 3, after the test sign-in passed).
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub submitted_at: Option<OffsetDateTime>,
+    /// When the instance's address first answered as the new instance.
     #[serde(with = "time::serde::rfc3339::option")]
     #[ts(type = "string | null")]
     pub instance_live_at: Option<OffsetDateTime>,
@@ -164,6 +182,10 @@ pub struct SavedState {
     pub signup: Signup,
     /// Step 4's ticked sub-steps.
     pub access_checklist: BTreeSet<AccessItem>,
+    /// When the admin closed the welcome (it shows before step 1 until then).
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub welcome_seen_at: Option<OffsetDateTime>,
     /// When the admin finished step 4 (the done screen shows from then on).
     #[serde(with = "time::serde::rfc3339::option")]
     #[ts(type = "string | null")]
@@ -190,6 +212,7 @@ impl Default for SavedState {
             client_secret_stored: false,
             signup: Signup::default(),
             access_checklist: BTreeSet::new(),
+            welcome_seen_at: None,
             finished_at: None,
             updated_at: OffsetDateTime::UNIX_EPOCH,
         }

@@ -99,6 +99,15 @@ impl Setup {
         self.save()
     }
 
+    /// The admin read the welcome: from now on it shows only from Help.
+    pub fn dismiss_welcome(&mut self) -> Result<(), AppError> {
+        if self.state.welcome_seen_at.is_none() {
+            self.state.welcome_seen_at = Some(time::OffsetDateTime::now_utc());
+            self.save()?;
+        }
+        Ok(())
+    }
+
     /// Deletes the stored secrets and the saved progress.
     pub fn start_over(&mut self, secrets: &dyn SecretStore) -> Result<StartOverReport, AppError> {
         let mut removed = 0;

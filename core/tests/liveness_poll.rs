@@ -1,7 +1,9 @@
 //! The liveness poll against a small HTTP/1.1 server on 127.0.0.1: a port
 //! that refuses connections at first, then answers 404 and later 200; a
 //! server that accepts but never answers (the "Stop waiting" path); a
-//! redirect, which counts as live and is not followed; a TLS failure and a
+//! redirect on the instance, which counts as live and is not followed; a
+//! redirect elsewhere, which never does; an answer like the one seen before
+//! the signup, which proves nothing; a TLS failure and a
 //! name that cannot be looked up. Delays are tiny; no test asserts timing.
 
 use std::sync::{Arc, Mutex};
@@ -23,6 +25,7 @@ fn quick(request_timeout: Duration) -> LivenessConfig {
         first_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(40),
         request_timeout,
+        hint_after: Duration::from_secs(3600),
     }
 }
 
@@ -155,9 +158,22 @@ async fn poll(
     on_update: &(dyn Fn(LivenessUpdate) + Send + Sync),
     cancel: &CancelToken,
 ) -> Result<LiveInstance, AppError> {
+    poll_since(url, None, config, on_update, cancel).await
+}
+
+/// [`poll`] with the answer seen before the signup. Only the test server's
+/// own address belongs to the instance.
+async fn poll_since(
+    url: &str,
+    baseline: Option<&ProbeOutcome>,
+    config: &LivenessConfig,
+    on_update: &(dyn Fn(LivenessUpdate) + Send + Sync),
+    cancel: &CancelToken,
+) -> Result<LiveInstance, AppError> {
+    let belongs = |u: &url::Url| u.as_str().starts_with(url);
     tokio::time::timeout(
         TEST_DEADLINE,
-        wait_until_live(url, config, on_update, cancel),
+        wait_until_live(url, baseline, config, &belongs, on_update, cancel),
     )
     .await
     .expect("the poll ended (safety net, not a timing assertion)")
@@ -338,7 +354,7 @@ async fn stop_waiting_during_a_check_ends_at_once() {
 }
 
 #[tokio::test]
-async fn a_redirect_counts_as_live_and_is_not_followed() {
+async fn a_redirect_on_the_instance_counts_as_live_and_is_not_followed() {
     let (url, seen) = start(vec![
         Reply::Status(302, "Location: /login?sso_operation=initiate_login\r\n"),
         Reply::Status(404, ""),
@@ -360,6 +376,95 @@ async fn a_redirect_counts_as_live_and_is_not_followed() {
     assert_eq!(updates[0].next_check_in_secs, 0);
     // Only the instance's address was asked; the login page was not.
     assert_eq!(seen.request_lines(), ["GET / HTTP/1.1"]);
+}
+
+#[tokio::test]
+async fn a_redirect_elsewhere_is_never_live_until_the_instance_answers() {
+    // Like a service that sends unknown names to its home page, then the
+    // signup completes and the address answers as the instance.
+    let (url, seen) = start(vec![
+        Reply::Status(302, "Location: http://home.example/welcome\r\n"),
+        Reply::Status(302, "Location: http://home.example/welcome\r\n"),
+        Reply::Status(200, ""),
+    ])
+    .await;
+    let (updates, on_update) = recorder(|_, _| {});
+    let elsewhere = ProbeOutcome::Elsewhere { status: 302 };
+    let live = poll_since(
+        &url,
+        Some(&elsewhere),
+        &quick(Duration::from_secs(5)),
+        &on_update,
+        &CancelToken::new(),
+    )
+    .await
+    .expect("live");
+    assert_eq!(live.status, 200);
+    let outcomes: Vec<_> = updates
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|u| u.outcome.clone())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            elsewhere.clone(),
+            elsewhere,
+            ProbeOutcome::Live { status: 200 }
+        ]
+    );
+    assert_eq!(
+        seen.request_lines().len(),
+        3,
+        "the redirect is never followed"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_like_the_baseline_is_not_the_new_instance_and_a_hint_follows() {
+    // The address answered 200 before the signup (perhaps a taken domain):
+    // the same answer now proves nothing.
+    let (url, _seen) = start(vec![Reply::Status(200, "")]).await;
+    let cancel = CancelToken::new();
+    let stopper = cancel.clone();
+    let (updates, on_update) = recorder(move |_, count| {
+        if count == 3 {
+            stopper.cancel();
+        }
+    });
+    let config = LivenessConfig {
+        hint_after: Duration::ZERO,
+        ..quick(Duration::from_secs(5))
+    };
+    let err = poll_since(
+        &url,
+        Some(&ProbeOutcome::Live { status: 200 }),
+        &config,
+        &on_update,
+        &cancel,
+    )
+    .await
+    .expect_err("never the new instance");
+    assert_eq!(err.kind, ErrorKind::Cancelled);
+    let updates = updates.lock().expect("lock").clone();
+    assert_eq!(updates.len(), 3);
+    for update in &updates {
+        assert!(update.next_check_in_secs > 0, "{update:?}");
+        assert!(
+            update.message.contains("as it did before the signup"),
+            "{}",
+            update.message
+        );
+        let hint = update
+            .hint
+            .as_deref()
+            .expect("a hint once the wait is long");
+        assert!(
+            hint.contains("step 1") && hint.contains("User Groups"),
+            "{hint}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -433,7 +538,9 @@ async fn plain_http_off_loopback_is_refused_before_any_check() {
     let (updates, on_update) = recorder(|_, _| {});
     let err = wait_until_live(
         "http://acmeco.conductor.one/",
+        None,
         &LivenessConfig::default(),
+        &|_| true,
         &on_update,
         &CancelToken::new(),
     )
@@ -464,9 +571,12 @@ fn the_wait_can_run_on_another_task() {
     let on_update = |_: LivenessUpdate| {};
     let cancel = CancelToken::new();
     let config = LivenessConfig::default();
+    let belongs = |_: &url::Url| true;
     let future = wait_until_live(
         "https://acmeco.conductor.one/",
+        None,
         &config,
+        &belongs,
         &on_update,
         &cancel,
     );

@@ -77,6 +77,7 @@ fn finished_setup() -> SavedState {
         signup: Signup {
             opened_at: Some(at(1_714_560_300)),
             instance_live_at: Some(at(1_714_560_720)),
+            ..Signup::default()
         },
         access_checklist: [
             AccessItem::PickGroup,
@@ -114,6 +115,7 @@ fn unfinished_setup() -> SavedState {
         signup: Signup {
             opened_at: Some(at(1_714_560_300)),
             instance_live_at: None,
+            ..Signup::default()
         },
         access_checklist: [AccessItem::RemoveLoopbackRedirect].into(),
         ..SavedState::default()

@@ -53,6 +53,7 @@ fn the_report_never_contains_the_secret_or_the_invite_code() {
         signup: Signup {
             opened_at: Some(at),
             instance_live_at: Some(at),
+            ..Signup::default()
         },
         access_checklist: AccessItem::ALL.into(),
         finished_at: Some(at),

@@ -128,6 +128,7 @@ fn the_file_holds_only_the_documented_non_secret_keys() {
         "client_secret_stored",
         "signup",
         "access_checklist",
+        "welcome_seen_at",
         "finished_at",
         "updated_at",
     ]

@@ -56,8 +56,11 @@ pub fn run_window() -> ExitCode {
             }
         }));
     bench::mark("builder");
-    let app = builder(base, session).setup(|_| {
+    let app = builder(base, session).setup(|app| {
         bench::mark("setup");
+        if let Some(window) = app.get_webview_window("main") {
+            fit_to_work_area(&window);
+        }
         Ok(())
     });
     if let Err(err) = app.run(tauri::generate_context!()) {
@@ -66,6 +69,43 @@ pub fn run_window() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// The window's preferred size, in logical pixels (as in tauri.conf.json).
+const PREFERRED: (f64, f64) = (960.0, 720.0);
+/// Room left for the window's title bar and frame, in logical pixels.
+const FRAME: f64 = 40.0;
+
+/// Sizes the window to the screen's work area (the screen minus taskbars and
+/// docks) when the preferred size does not fit, e.g. on a 1366×768 laptop
+/// with a taskbar or a 1920×1080 screen at 150 %, and places it in the
+/// middle of that area. A window that fits keeps tauri.conf.json's centring.
+fn fit_to_work_area<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+    let Ok(Some(monitor)) = window.current_monitor() else {
+        return;
+    };
+    let scale = monitor.scale_factor();
+    let work_area = monitor.work_area();
+    let area = work_area.size.to_logical::<f64>(scale);
+    let (width, height) = fitted(PREFERRED, (area.width, area.height));
+    tracing::debug!(?work_area, scale, width, height, "window size");
+    if (width, height) == PREFERRED {
+        return;
+    }
+    let origin = work_area.position.to_logical::<f64>(scale);
+    let _ = window.set_size(tauri::LogicalSize::new(width, height));
+    let _ = window.set_position(tauri::LogicalPosition::new(
+        origin.x + (area.width - width) / 2.0,
+        origin.y + ((area.height - height) / 2.0).max(0.0),
+    ));
+}
+
+/// The preferred size, shrunk to fit `area` with room for the frame.
+fn fitted(preferred: (f64, f64), area: (f64, f64)) -> (f64, f64) {
+    (
+        preferred.0.min(area.0 - FRAME).max(1.0),
+        preferred.1.min(area.1 - FRAME).max(1.0),
+    )
 }
 
 /// On Linux, WebKitGTK renders through GPU buffers (DMA-BUF) by default. For
@@ -96,4 +136,19 @@ fn missing_display() -> Option<String> {
          On a machine without a screen, run it under Xvfb: xvfb-run -a dbus-run-session -- c1-setup"
             .to_owned(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_shrinks_to_the_work_area_and_never_grows() {
+        assert_eq!(fitted(PREFERRED, (1920.0, 1040.0)), PREFERRED);
+        // 1366×768 with a 48 px taskbar.
+        assert_eq!(fitted(PREFERRED, (1366.0, 720.0)), (960.0, 680.0));
+        // 1920×1080 at 150 %, taskbar included.
+        assert_eq!(fitted(PREFERRED, (1280.0, 688.0)), (960.0, 648.0));
+        assert_eq!(fitted(PREFERRED, (800.0, 600.0)), (760.0, 560.0));
+    }
 }

@@ -1,6 +1,6 @@
 //! "Save as…": the native save dialog, then the file written where the admin
-//! chose, with errors that say what to do. Used for the logo (step 2) and the
-//! setup report (done screen).
+//! chose, with errors that say what to do. Used for the setup report (done
+//! screen).
 
 use c1_setup_core::{AppError, ErrorKind};
 use tauri::{AppHandle, Runtime};
@@ -18,17 +18,6 @@ pub struct SaveAs<'a> {
     pub what: &'a str,
     /// A folder to suggest when the chosen one cannot be used.
     pub suggested_folder: &'a str,
-}
-
-impl SaveAs<'static> {
-    /// The logo offered for JumpCloud's optional Logo field (step 2).
-    pub const LOGO: Self = Self {
-        title: "Save the ConductorOne logo",
-        file_name: "conductorone-logo.png",
-        filter: ("PNG image", "png"),
-        what: "the logo",
-        suggested_folder: "Downloads",
-    };
 }
 
 impl<'a> SaveAs<'a> {

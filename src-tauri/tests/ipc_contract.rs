@@ -224,18 +224,37 @@ fn step3_credentials_go_to_the_keychain_and_never_come_back() {
 }
 
 #[test]
-fn the_signup_hand_off_is_refused_until_the_sign_in_was_verified() {
+fn page_1_opens_after_step_1_and_page_2_waits_for_the_test_sign_in() {
+    // `true` stands in for the browser: it accepts the address and exits.
+    std::env::set_var("BROWSER", "true");
     let h = harness();
+    let err = h
+        .invoke("open_signup", json!({}))
+        .expect_err("no step 1 yet");
+    assert_eq!(err["step"], "instance");
     h.save_step1();
+    let opened = h.invoke("open_signup", json!({})).expect("page 1");
+    assert_eq!(
+        opened["url"],
+        "https://accounts.conductor.one/accounts/signup"
+    );
+    let seen = h
+        .invoke("confirm_setup_page", json!({}))
+        .expect("page 2 seen");
+    assert!(seen["signup"]["setup_page_seen_at"].is_string());
     h.invoke(
         "save_credentials",
         json!({"input": {"client_id": "client-123", "client_secret": "s3cret-value-0123456789"}}),
     )
     .expect("stored");
     let err = h
-        .invoke("open_signup", json!({}))
+        .invoke("signup_submitted", json!({}))
         .expect_err("not verified");
     assert_eq!(err["kind"], "invalid_input");
+    assert_eq!(err["step"], "connect");
+    let err = h
+        .invoke("copy_secret", json!({"which": "client_secret"}))
+        .expect_err("the secret waits for the test sign-in");
     assert_eq!(err["step"], "connect");
     let err = h
         .invoke("copy_secret", json!({"which": "nothing"}))

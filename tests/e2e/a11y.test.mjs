@@ -29,6 +29,9 @@ for (const scheme of ["light", "dark"]) {
       await session.type("#invite_code", "Invite-1234");
       await session.waitUntil("return !document.getElementById('continue').disabled;", [], 5000, "Continue enabled");
       await session.click("#continue");
+      await session.waitFor(".confirm .panel");
+      await check("step 1 with the signup question");
+      await session.click("#continue");
       await session.waitFor(".form-item");
       await check("step 2");
       if (scheme === "dark") await session.screenshot(join(screenshotDir, "dark-step2.png"));

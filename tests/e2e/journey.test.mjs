@@ -1,6 +1,10 @@
 // The headline test: an admin goes from an empty assistant to a live
 // ConductorOne instance, in the real window, with the real Secret Service and
-// the sandbox stand-ins for JumpCloud and ConductorOne. axe-core checks every
+// the sandbox stand-ins for JumpCloud and ConductorOne, through ConductorOne's
+// two signup pages in the documented order (page 1 after step 1, page 2 after
+// the test sign-in). The ConductorOne stand-in redirects addresses that have
+// no instance to its home page, like many services do: the assistant must
+// not call that "live" before the signup completes. axe-core checks every
 // step (light scheme; verify.test.mjs covers the later steps in dark), and
 // every step is captured for the README.
 import { test, before, after } from "node:test";
@@ -10,7 +14,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Session, answerSaveDialog, makeHome, repoRoot, screenshotDir, sleep } from "./webdriver.mjs";
-import { readApplicationSaved, submitSignup, SANDBOX_LOGIN } from "../../sandbox/client.mjs";
+import { readApplicationSaved, startSignup, SANDBOX_LOGIN } from "../../sandbox/client.mjs";
 
 const SERVICE = "dev.c1setup.assistant";
 let home;
@@ -53,7 +57,9 @@ before(async () => {
   home = makeHome("c1-setup-journey-");
   browserLog = join(home.HOME, "browser.log");
   const overrides = join(home.HOME, "endpoints.json");
-  sandbox = spawn("node", [join(repoRoot, "sandbox/start.mjs"), "--overrides", overrides], { stdio: ["pipe", "pipe", "inherit"] });
+  sandbox = spawn("node", [join(repoRoot, "sandbox/start.mjs"), "--overrides", overrides, "--unknown-instances", "redirect"], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   info = JSON.parse(await new Promise((resolve) => createInterface({ input: sandbox.stdout }).once("line", resolve)));
   session = await Session.start({
     env: { ...home, C1_SETUP_ENDPOINTS: overrides, BROWSER: `node ${join(repoRoot, "sandbox/browser.mjs")}`, C1_TEST_BROWSER_LOG: browserLog, C1_TEST_BROWSER_LOGIN: SANDBOX_LOGIN },
@@ -82,6 +88,22 @@ test("journey: from an empty assistant to a live instance", { timeout: 300000 },
   await session.type("#display_name", "Acme Journey");
   await session.type("#invite_code", info.invite_code);
   await session.waitUntil("return !document.getElementById('continue').disabled;", [], 5000, "Continue enabled");
+
+  // ConductorOne's signup, page 1: the three values, then its own "Sign up with JumpCloud".
+  await session.click("#open-signup");
+  await session.waitFor("#signup-paste li");
+  const page1 = {
+    domain: await copyOf('#signup-paste button.copy[data-copy="acmejourney"]'),
+    displayName: await copyOf('#signup-paste button.copy[data-copy="Acme Journey"]'),
+    inviteCode: await copyOf("#copy-invite_code"),
+  };
+  assert.equal(page1.inviteCode, info.invite_code);
+  const signup = await startSignup(info.accounts_base, page1);
+  assert.match(signup.html, /Setting up JumpCloud to work with ConductorOne/);
+  await session.click("#setup-page-seen");
+  await session.waitUntil("return document.getElementById('setup-page-seen').checked;", [], 5000, "page 2 confirmed");
+  await axe("step 1 with the signup started");
+  await shot("step1-signup");
   await session.click("#continue");
 
   // Step 2: open the Admin Portal and read the app's credentials from its "Application Saved" popup.
@@ -118,21 +140,23 @@ test("journey: from an empty assistant to a live instance", { timeout: 300000 },
   assert.match(await session.text("#verify-result"), new RegExp(SANDBOX_LOGIN.replace(".", "\\.")));
   await axe("step 3 verified");
 
-  // The signup: ConductorOne's signup page with the copied values, then the instance goes live.
-  await session.click("#open-signup");
+  // ConductorOne's signup, page 2: the Client ID and secret, then its "Sign up with JumpCloud".
   await session.waitFor("#paste-helper li");
-  const fields = {
-    domain: await copyOf('#paste-helper button.copy[data-copy="acmejourney"]'),
-    displayName: await copyOf('#paste-helper button.copy[data-copy="Acme Journey"]'),
-    inviteCode: await copyOf("#copy-invite_code"),
+  const page2 = {
     clientId: await copyOf(`#paste-helper button.copy[data-copy="${credentials.clientId}"]`),
     clientSecret: await copyOf("#copy-client_secret"),
   };
-  assert.equal(fields.inviteCode, info.invite_code);
-  assert.equal(fields.clientSecret, credentials.clientSecret);
+  assert.equal(page2.clientSecret, credentials.clientSecret);
   await axe("signup");
   await shot("signup");
-  const created = await submitSignup(info.accounts_base, fields);
+  // The admin says they submitted before ConductorOne finished: the address
+  // still redirects elsewhere, and that is never "live".
+  await session.click("#signup-submitted");
+  await session.waitFor('#instance-status [data-probe="elsewhere"]', 30000);
+  await sleep(2500);
+  assert.equal(await session.execute("return document.querySelector('#instance-status [data-outcome=\"live\"]') === null;"), true, "not live before the signup completed");
+  assert.equal(await session.execute("return document.getElementById('continue').disabled;"), true);
+  const created = await signup.finish(page2, { login: SANDBOX_LOGIN });
   assert.match(created.instanceUrl, /acmejourney/);
   await session.waitFor('#instance-status [data-outcome="live"]', 90000);
   await session.click("#continue");

@@ -29,7 +29,7 @@ test("SIGKILL during step 3, relaunch: resumes at step 3 with nothing lost", { t
     await session.type("#display_name", "Kill Co");
     await session.type("#invite_code", "Kill-Invite-1");
     await session.waitUntil("return !document.getElementById('continue').disabled;", [], 5000, "Continue enabled");
-    await session.click("#continue");
+    await session.continueFromStep1();
     await session.waitFor(".form-item");
     await session.click("#check-create_app");
     await session.click("#continue");

@@ -89,12 +89,15 @@ test("step 1: bad values show specific messages at the field, typed text is kept
   );
 });
 
-test("keyboard only: fill step 1, Enter continues, focus lands on step 2's heading", async () => {
+test("keyboard only: fill step 1, Enter asks once about ConductorOne's signup, Enter continues, focus lands on step 2's heading", async () => {
   await session.click("#display_name");
   await session.keys("Acme Co");
   await tabTo("invite_code");
   await session.keys("MiXeD-Invite-42");
   await session.screenshot(join(screenshotDir, "step1.png"));
+  await session.keys(ENTER);
+  await session.waitFor(".confirm .panel");
+  assert.equal((await stepState()).current, 0);
   await session.keys(ENTER);
   await waitForHeadingFocus(TITLES[1]);
   const state = await stepState();

@@ -2,7 +2,7 @@
 // later step, so both schemes are checked on every step (the journey test
 // runs light).
 //
-// Step 3's "Sign up with JumpCloud" in the real window, against the real
+// Step 3's "Test sign-in with JumpCloud" in the real window, against the real
 // OpenID provider (oidc-provider, configured like JumpCloud) on 127.0.0.1,
 // with a headless browser completing the provider's login: first a wrong
 // secret (the failure and its fix are shown), then the right one (verified,
@@ -10,7 +10,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { createServer } from "node:http";
@@ -105,13 +105,32 @@ test("the sandbox banner says the assistant talks to stand-ins", async () => {
   assert.match(await session.text(".banner.sandbox"), /Sandbox/);
 });
 
-test("steps 1 and 2, with the loopback port changed in the settings panel", async () => {
+test("step 1 ends with ConductorOne's signup page: its values copied, the invite code from the keychain", async () => {
   await session.type("#domain", "acmeco");
   await session.type("#display_name", "Acme Co");
   await session.type("#invite_code", "Invite-Code-9");
   await session.waitUntil("return !document.getElementById('continue').disabled;", [], 5000, "Continue enabled");
+  await session.click("#open-signup");
+  await session.waitFor("#signup-paste li");
+  const log = join(home.HOME, "browser.log");
+  for (let i = 0; i < 50 && !(existsSync(log) && readFileSync(log, "utf8").includes("/accounts/signup")); i++) await sleep(100);
+  assert.match(readFileSync(log, "utf8"), /\/accounts\/signup/);
+  assert.equal(conductorone.state.hits, 1, "the address was checked once before the signup");
+  await session.click('#signup-paste button.copy[data-copy="acmeco"]');
+  await session.waitUntil("return [...document.querySelectorAll('#signup-paste .copy-status')].some(s => s.textContent === 'Copied');", [], 5000, "Copied");
+  assert.equal(clipboard(), "acmeco");
+  await session.click("#copy-invite_code");
+  await session.waitUntil("return document.querySelector('#copy-invite_code + .copy-status').textContent.includes('30 seconds');", [], 10000, "the invite code copied");
+  assert.equal(clipboard(), "Invite-Code-9", "the invite code exactly, from the keychain");
+  assert.equal(await session.execute("return document.body.innerText.includes('Invite-Code-9');"), false, "never shown in the window");
+  await axe("step 1 with the signup page open");
+  await session.click("#setup-page-seen");
+  await session.waitUntil("return document.getElementById('setup-page-seen').checked;", [], 5000, "page 2 confirmed");
   await session.click("#continue");
   await session.waitFor(".form-item");
+});
+
+test("step 2, with the loopback port changed in the settings panel", async () => {
   await session.click(".settings summary");
   await session.clearField("#loopback_port");
   await session.type("#loopback_port", String(port));
@@ -152,20 +171,20 @@ test("the right secret verifies the sign-in and offers the signup", async () => 
   assert.match(text, /admin@example\.com/);
   await session.screenshot(join(screenshotDir, "step3-verified.png"));
   await axe("step 3 verified");
-  await session.waitFor("#open-signup");
+  await session.waitFor("#signup-submitted");
   assert.equal(await session.execute("return document.getElementById('continue').disabled;"), true, "step 4 waits for the instance");
 });
 
-test("signup: the paste helper copies each value, and the instance is confirmed live", { timeout: 120000 }, async () => {
-  await session.click("#open-signup");
+test("signup: the Client ID and secret for ConductorOne's second page, and the instance is confirmed live", { timeout: 120000 }, async () => {
   await session.waitFor("#paste-helper li");
-  await session.click('#paste-helper button.copy[data-copy="acmeco"]');
+  await session.click(`#paste-helper button.copy[data-copy="${CLIENT_ID}"]`);
   await session.waitUntil("return [...document.querySelectorAll('#paste-helper .copy-status')].some(s => s.textContent === 'Copied');", [], 5000, "Copied");
-  assert.equal(clipboard(), "acmeco");
-  await session.click("#copy-invite_code");
-  await session.waitUntil("return document.querySelector('#copy-invite_code + .copy-status').textContent.includes('30 seconds');", [], 10000, "the invite code copied");
-  assert.equal(clipboard(), "Invite-Code-9", "the invite code exactly, from the keychain");
-  assert.equal(await session.execute("return document.body.innerText.includes('Invite-Code-9');"), false, "never shown in the window");
+  assert.equal(clipboard(), CLIENT_ID);
+  await session.click("#copy-client_secret");
+  await session.waitUntil("return document.querySelector('#copy-client_secret + .copy-status').textContent.includes('30 seconds');", [], 10000, "the secret copied");
+  assert.equal(clipboard(), SECRET, "the secret exactly, from the keychain");
+  assert.equal(await session.execute(`return document.body.innerText.includes(${JSON.stringify(SECRET)});`), false, "never shown in the window");
+  await session.click("#signup-submitted");
   await session.waitFor('#instance-status [data-probe="not_yet"]', 30000);
   await session.screenshot(join(screenshotDir, "step3-signup.png"));
   await axe("signup");

@@ -14,7 +14,9 @@ export const repoRoot = resolve(here, "..", "..");
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 export function appPath() {
-  const target = process.env.CARGO_TARGET_DIR ?? join(repoRoot, "target");
+  // The same default as scripts/lib.sh: the build cache outside the clone.
+  const cache = process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? "/root", ".cache");
+  const target = process.env.CARGO_TARGET_DIR ?? join(cache, "c1-setup", "target");
   return process.env.C1_SETUP_APP ?? join(target, "debug", "c1-setup");
 }
 
@@ -68,8 +70,11 @@ export class Session {
     this.log = log;
   }
 
-  /** Starts tauri-driver and the app. `env` adds to the app's environment. */
-  static async start({ env = {} } = {}) {
+  /**
+   * Starts tauri-driver and the app. `env` adds to the app's environment.
+   * The first-start welcome is closed unless `keepWelcome` is set.
+   */
+  static async start({ env = {}, keepWelcome = false } = {}) {
     const port = await freePort();
     const nativePort = await freePort();
     const log = [];
@@ -88,6 +93,10 @@ export class Session {
       });
       const session = new Session(base, res.sessionId, driver, log);
       await session.waitFor(".layout, .fatal", 30000);
+      if (!keepWelcome && (await session.execute("return Boolean(document.getElementById('welcome')?.open);"))) {
+        await session.click("#welcome-start");
+        await session.waitUntil("return !document.getElementById('welcome').open;", [], 5000, "the welcome closed");
+      }
       return session;
     } catch (err) {
       killTree(driver);
@@ -197,6 +206,22 @@ export class Session {
     execFileSync("import", ["-window", ids[ids.length - 1], file], { timeout: 15000 });
   }
 
+  /**
+   * Continue from step 1 to step 2. When ConductorOne's signup was not
+   * confirmed, step 1 asks once: Continue is pressed a second time.
+   */
+  async continueFromStep1() {
+    await this.click("#continue");
+    await this.waitUntil(
+      "return document.querySelector('form.step').dataset.step !== 'instance' || document.querySelector('.confirm .panel');",
+      [], 10000, "step 2, or step 1's question",
+    );
+    if ((await this.execute("return document.querySelector('form.step').dataset.step;")) === "instance") {
+      await this.click("#continue");
+      await this.waitUntil("return document.querySelector('form.step').dataset.step === 'jumpcloud_app';", [], 10000, "step 2");
+    }
+  }
+
   async setWindowRect(width, height) {
     await this.cmd("POST", "/window/rect", { width, height });
   }
@@ -228,11 +253,15 @@ function killTree(child) {
   }, 2000).unref();
 }
 
+/** No WebDriver call takes this long unless something hangs (e.g. a leftover app). */
+const REQUEST_TIMEOUT_MS = 90000;
+
 async function request(base, method, path, body) {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const text = await res.text();
   let json;

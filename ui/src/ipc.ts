@@ -10,6 +10,7 @@ import type { JumpcloudAppForm } from "./bindings/JumpcloudAppForm";
 import type { KeychainStatus } from "./bindings/KeychainStatus";
 import type { AccessForm } from "./bindings/AccessForm";
 import type { AccessItem } from "./bindings/AccessItem";
+import type { AddressCheck } from "./bindings/AddressCheck";
 import type { LiveInstance } from "./bindings/LiveInstance";
 import type { LivenessUpdate } from "./bindings/LivenessUpdate";
 import type { LoginProgress } from "./bindings/LoginProgress";
@@ -65,6 +66,7 @@ export const api = {
   benchReady: () => call<null>("bench_ready"),
   progress: () => call<SavedState>("progress"),
   keychainStatus: () => call<KeychainStatus>("keychain_status"),
+  dismissWelcome: () => call<null>("dismiss_welcome"),
   setStep: (step: StepId) => call<null>("set_step", { step }),
   startOver: () => call<[StartOverReport, SavedState]>("start_over"),
   openPage: (page: Page) => call<Opened>("open_page", { page }),
@@ -80,7 +82,6 @@ export const api = {
   setRegion: (region: Region) => call<JumpcloudAppForm>("set_region", { region }),
   setLoopbackPort: (port: string) => call<JumpcloudAppForm>("set_loopback_port", { port }),
   setChecklist: (ticked: ChecklistItem[]) => call<null>("set_checklist", { ticked }),
-  saveLogo: () => call<string | null>("save_logo"),
   saveCredentials: (clientId: string, clientSecret: string) =>
     call<CredentialsSaved>("save_credentials", {
       input: { client_id: clientId, client_secret: clientSecret },
@@ -91,7 +92,10 @@ export const api = {
     return call<Verified>("verify_sso", { onProgress: channel });
   },
   cancelVerification: () => call<boolean>("cancel_verification"),
+  checkInstanceAddress: () => call<AddressCheck>("check_instance_address"),
   openSignup: () => call<Opened>("open_signup"),
+  confirmSetupPage: () => call<SavedState>("confirm_setup_page"),
+  signupSubmitted: () => call<SavedState>("signup_submitted"),
   copySecret: (which: StoredSecret) => call<number>("copy_secret", { which }),
   waitForInstance: (onUpdate: (u: LivenessUpdate) => void) => {
     const channel = new Channel<LivenessUpdate>();

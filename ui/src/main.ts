@@ -11,6 +11,7 @@ import { jumpcloudAppStep } from "./steps/step2-jumpcloud-app";
 import { connectStep } from "./steps/step3-connect";
 import { accessStep } from "./steps/step4-access";
 import { doneScreen } from "./steps/done";
+import { welcome } from "./welcome";
 
 function fatal(root: HTMLElement, title: string, problem: AppError, retry?: () => void): void {
   clear(root);
@@ -37,6 +38,11 @@ export async function start(root: HTMLElement, notice?: string): Promise<Stepper
     return null;
   }
   let stepper: Stepper | null = null;
+  // The welcome opens on the first start, and from Help; closing it the
+  // first time is remembered.
+  const intro = welcome(() => {
+    if (info.progress.welcome_seen_at === null) void api.dismissWelcome().catch(() => undefined);
+  });
   const ctx: Context = {
     progress: info.progress,
     storeName: null,
@@ -57,6 +63,7 @@ export async function start(root: HTMLElement, notice?: string): Promise<Stepper
       void api.setStep(step).catch(() => undefined);
     },
     notice: notice ?? info.notice,
+    onHelp: () => { intro.open(); },
     onStartOver: async () => {
       const [report] = await api.startOver();
       const removed = report.secrets_removed;
@@ -69,8 +76,9 @@ export async function start(root: HTMLElement, notice?: string): Promise<Stepper
     },
   });
   clear(root);
-  root.appendChild(stepper.root);
+  root.append(stepper.root, intro.root);
   stepper.show();
+  if (info.progress.welcome_seen_at === null && !info.benchmark) intro.open();
   root.removeAttribute("aria-busy");
 
   // Prove the keychain in the background; stop with a clear message if absent.

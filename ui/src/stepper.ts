@@ -39,6 +39,8 @@ export interface StepperOptions {
   done?: DoneView;
   /** Open on the done screen (the setup was finished earlier). */
   finished?: boolean;
+  /** Shows the welcome again ("Help" in the sidebar). */
+  onHelp?: () => void;
 }
 
 export class Stepper {
@@ -120,6 +122,7 @@ export class Stepper {
         { class: "sidebar" },
         el("p", { class: "brand" }, "ConductorOne Setup Assistant"),
         el("nav", { "aria-label": "Setup steps" }, this.list),
+        options.onHelp ? el("button", { type: "button", class: "link help", id: "help", onclick: options.onHelp }, "Help: what you need") : null,
         options.onStartOver ? startOver(options.onStartOver) : null,
         el("p", { class: "version" }, `Version ${options.info.version}`),
       ),

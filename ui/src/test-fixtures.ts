@@ -14,8 +14,9 @@ export const freshProgress: SavedState = {
   verification: null,
   invite_code_stored: false,
   client_secret_stored: false,
-  signup: { opened_at: null, instance_live_at: null },
+  signup: { opened_at: null, setup_page_seen_at: null, submitted_at: null, instance_live_at: null },
   access_checklist: [],
+  welcome_seen_at: null,
   finished_at: null,
   updated_at: "1970-01-01T00:00:00Z",
 };
@@ -36,6 +37,21 @@ export const verifiedProgress: SavedState = {
     outcome: { result: "passed", email: "admin@acme.example", checks: [] },
   },
 };
+
+/** The signup at a given point: page 1 opened, page 2 seen, submitted, live. */
+export function signupAt(progress: SavedState, reached: "opened" | "seen" | "submitted" | "live"): SavedState {
+  const order = ["opened", "seen", "submitted", "live"];
+  const at = (stage: string, time: string) => (order.indexOf(stage) <= order.indexOf(reached) ? time : null);
+  return {
+    ...progress,
+    signup: {
+      opened_at: at("opened", "2026-11-28T09:01:00Z"),
+      setup_page_seen_at: at("seen", "2026-11-28T09:02:00Z"),
+      submitted_at: at("submitted", "2026-11-28T10:01:00Z"),
+      instance_live_at: at("live", "2026-11-28T10:05:00Z"),
+    },
+  };
+}
 
 /** A view's context over its own copy of `progress`. */
 export function testContext(progress: SavedState = freshProgress): Context {

@@ -5,6 +5,7 @@ import { api, appError } from "./ipc";
 import type { AppError } from "./bindings/AppError";
 import type { FieldError } from "./bindings/FieldError";
 import type { Opened } from "./bindings/Opened";
+import type { Page } from "./bindings/Page";
 
 export interface Field {
   root: HTMLElement;
@@ -151,6 +152,21 @@ export async function openInto(target: HTMLElement, open: () => Promise<Opened>,
   } catch (err) {
     target.replaceChildren(errorPanel(appError(err)));
   }
+}
+
+/**
+ * Opens an Admin Portal page. Its route may be out of date (JumpCloud moves
+ * its menus), so the panel says where to go from wherever it lands.
+ */
+export function openPortalPage(target: HTMLElement, page: Page, what: string, fromThere: string): Promise<void> {
+  return openInto(target, () => api.openPage(page), what, (opened) =>
+    el(
+      "div",
+      { class: "panel", id: "portal-opened" },
+      el("p", {}, `Opened in your browser. ${fromThere} If nothing appeared, open this address:`),
+      copyable(opened.url, what),
+    ),
+  );
 }
 
 /** A success worth stating (`outcome` marks which), its title first. */

@@ -20,6 +20,7 @@ use crate::fields::{
     FIELD_INVITE_CODE,
 };
 use crate::keychain::{SecretKey, SecretStore};
+use crate::progress::Signup;
 use crate::secret::Secret;
 use crate::setup::{move_secret, Setup};
 use crate::step::StepId;
@@ -189,8 +190,10 @@ impl Setup {
             }
         }
         if domain_changed {
-            // A verification proved the old Login URL, not this one.
+            // A verification proved the old Login URL, not this one, and
+            // ConductorOne's signup was for the old domain.
             self.state.verification = None;
+            self.state.signup = Signup::default();
         }
         self.state.domain = domain;
         self.state.display_name = display_name;

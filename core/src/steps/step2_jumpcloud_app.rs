@@ -139,15 +139,6 @@ pub enum EntryKind {
     Click,
 }
 
-/// Something the window offers next to an entry, beyond copying.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum FormAction {
-    /// "Save logo…": write ConductorOne's logo where the admin chooses.
-    SaveLogo,
-}
-
 /// One value to enter, with its own reason when an entry takes several.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -191,9 +182,6 @@ pub struct FormItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub optional: bool,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<FormAction>,
     /// The checklist line this entry belongs to.
     pub checklist_item: ChecklistItem,
 }
@@ -234,7 +222,7 @@ pub fn app_form(endpoints: &Endpoints, domain: &str, port: u16) -> JumpcloudAppF
     }
 }
 
-/// An entry with no values, note or action yet.
+/// An entry with no values or note yet.
 fn item(
     id: FormItemId,
     label: &str,
@@ -250,7 +238,6 @@ fn item(
         why: why.to_owned(),
         note: None,
         optional: false,
-        action: None,
         checklist_item,
     }
 }
@@ -269,9 +256,10 @@ fn create_app_items() -> Vec<FormItem> {
     };
     let logo = FormItem {
         optional: true,
-        action: Some(FormAction::SaveLogo),
         note: Some(
-            "Use “Save logo…” to keep ConductorOne's logo as a file, then upload it here.".into(),
+            "Leave it empty, or upload ConductorOne's logo from ConductorOne's website; the assistant \
+             has no copy of it to give you."
+                .into(),
         ),
         ..item(
             FormItemId::Logo,
@@ -625,7 +613,10 @@ mod tests {
             .find(|i| i.id == FormItemId::Logo)
             .expect("present");
         assert!(logo.optional);
-        assert_eq!(logo.action, Some(FormAction::SaveLogo));
+        assert!(logo
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("Leave it empty")));
     }
 
     #[test]

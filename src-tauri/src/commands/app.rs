@@ -47,6 +47,12 @@ pub async fn keychain_status(session: State<'_, Session>) -> Result<KeychainStat
     Ok(KeychainStatus { store_name })
 }
 
+/// The admin closed the welcome: from now on it shows only from Help.
+#[tauri::command]
+pub fn dismiss_welcome(session: State<'_, Session>) -> Result<(), AppError> {
+    session.setup().dismiss_welcome()
+}
+
 /// Remembers the step the admin is on, so a relaunch resumes there.
 #[tauri::command]
 pub fn set_step(session: State<'_, Session>, step: StepId) -> Result<(), AppError> {

@@ -1,11 +1,13 @@
-//! The signup: ConductorOne's signup page, the paste helper, and the wait
-//! for the new instance (after step 3's verification login passed).
+//! ConductorOne's signup: the address checked before it, its signup page
+//! (page 1, end of step 1), the page it opens (page 2, after step 3's test
+//! sign-in), the paste helper, and the wait for the new instance.
 
 use std::sync::Arc;
 
 use c1_setup_core::liveness::{LiveInstance, LivenessUpdate};
+use c1_setup_core::progress::SavedState;
 use c1_setup_core::session::{Session, Task};
-use c1_setup_core::steps::signup::StoredSecret;
+use c1_setup_core::steps::signup::{AddressCheck, StoredSecret};
 use c1_setup_core::AppError;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -13,7 +15,13 @@ use tauri::{AppHandle, Runtime, State};
 use crate::clipboard::SystemClipboard;
 use crate::opener::{open, Opened};
 
-/// Opens ConductorOne's signup page. Refused until the verification login passed.
+/// Checks the instance's address once before the signup (the baseline).
+#[tauri::command]
+pub async fn check_instance_address(session: State<'_, Session>) -> Result<AddressCheck, AppError> {
+    session.check_instance_address().await
+}
+
+/// Opens ConductorOne's signup page (page 1), once step 1 is saved.
 #[tauri::command]
 pub fn open_signup<R: Runtime>(
     app: AppHandle<R>,
@@ -21,6 +29,22 @@ pub fn open_signup<R: Runtime>(
 ) -> Result<Opened, AppError> {
     let url = session.setup().open_signup()?;
     Ok(open(app, url))
+}
+
+/// The admin sees page 2, "Setting up JumpCloud to work with ConductorOne".
+#[tauri::command]
+pub fn confirm_setup_page(session: State<'_, Session>) -> Result<SavedState, AppError> {
+    let mut setup = session.setup();
+    setup.confirm_setup_page()?;
+    Ok(setup.state().clone())
+}
+
+/// The admin entered the Client ID and secret on page 2 and signed in.
+#[tauri::command]
+pub fn signup_submitted(session: State<'_, Session>) -> Result<SavedState, AppError> {
+    let mut setup = session.setup();
+    setup.record_signup_submitted()?;
+    Ok(setup.state().clone())
 }
 
 /// Copies the invite code or the Client Secret from the keychain to the

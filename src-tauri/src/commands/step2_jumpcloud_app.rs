@@ -7,12 +7,7 @@ use c1_setup_core::progress::ChecklistItem;
 use c1_setup_core::session::Session;
 use c1_setup_core::steps::step2_jumpcloud_app::{self, JumpcloudAppForm, RegionOption};
 use c1_setup_core::AppError;
-use tauri::{AppHandle, Runtime, State};
-
-use crate::save_dialog::{save_as, SaveAs};
-
-/// The logo offered for JumpCloud's optional Logo field.
-const LOGO_PNG: &[u8] = include_bytes!("../../../icons/icon.png");
+use tauri::State;
 
 /// The values to enter in JumpCloud's form, in the form's order.
 #[tauri::command]
@@ -49,11 +44,4 @@ pub fn set_checklist(
     ticked: BTreeSet<ChecklistItem>,
 ) -> Result<(), AppError> {
     session.setup().set_checklist(ticked)
-}
-
-/// Asks where to save the logo, and writes it there. `None` when the admin
-/// closed the dialog.
-#[tauri::command]
-pub async fn save_logo<R: Runtime>(app: AppHandle<R>) -> Result<Option<String>, AppError> {
-    save_as(&app, &SaveAs::LOGO, LOGO_PNG)
 }

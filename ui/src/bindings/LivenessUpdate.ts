@@ -20,4 +20,9 @@ message: string,
 /**
  * Seconds until the next check (rounded up); 0 once the instance is live.
  */
-next_check_in_secs: number, };
+next_check_in_secs: number, 
+/**
+ * After a few minutes without the instance: what usually went wrong,
+ * and what to do.
+ */
+hint?: string, };

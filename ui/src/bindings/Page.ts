@@ -4,4 +4,4 @@
  * The pages the assistant opens in the admin's browser. The window can only
  * name one of these; the address itself always comes from [`Endpoints`].
  */
-export type Page = "sso_applications" | "user_groups" | "signup" | "instance";
+export type Page = "sso_applications" | "user_groups" | "signup" | "instance" | "docs";

@@ -3,4 +3,4 @@
 /**
  * What one check of the instance's address found.
  */
-export type ProbeOutcome = { "kind": "live", status: number, } | { "kind": "not_yet", status: number, } | { "kind": "offline" } | { "kind": "dns" } | { "kind": "tls" } | { "kind": "timeout" } | { "kind": "other", detail: string, };
+export type ProbeOutcome = { "kind": "live", status: number, } | { "kind": "elsewhere", status: number, } | { "kind": "not_yet", status: number, } | { "kind": "offline" } | { "kind": "dns" } | { "kind": "tls" } | { "kind": "timeout" } | { "kind": "other", detail: string, };

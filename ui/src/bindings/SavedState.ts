@@ -41,6 +41,10 @@ signup: Signup,
  */
 access_checklist: Array<AccessItem>, 
 /**
+ * When the admin closed the welcome (it shows before step 1 until then).
+ */
+welcome_seen_at: string | null, 
+/**
  * When the admin finished step 4 (the done screen shows from then on).
  */
 finished_at: string | null, 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { settle, testContext, verifiedProgress } from "../test-fixtures";
+import { settle, signupAt, testContext, verifiedProgress } from "../test-fixtures";
 import { connectStep } from "./step3-connect";
 import { accessStep } from "./step4-access";
 import { doneScreen } from "./done";
@@ -19,37 +19,9 @@ describe("step 3 signup", () => {
     expect(view.ready()).toBe(false);
   });
 
-  it("opens the signup page, lists the five values in the form's order, copies secrets through Rust", async () => {
-    const calls: { cmd: string; args: unknown }[] = [];
-    const opened = { ...verifiedProgress, signup: { opened_at: "2026-11-28T10:01:00Z", instance_live_at: null } };
-    mockIPC((cmd, args) => {
-      calls.push({ cmd, args });
-      if (cmd === "open_signup") return { url: "https://accounts.conductor.one/accounts/signup" };
-      if (cmd === "progress") return opened;
-      if (cmd === "copy_secret") return 30;
-      if (cmd === "wait_for_instance") return new Promise(() => undefined);
-      return null;
-    });
-    const ctx = testContext(verifiedProgress);
-    const view = connectStep(ctx);
-    document.body.appendChild(view.render());
-    document.querySelector<HTMLButtonElement>("#open-signup")?.click();
-    await settle(3);
-    const labels = [...document.querySelectorAll("#paste-helper .item-label")].map((l) => l.textContent);
-    expect(labels.slice(0, 5)).toEqual(["Domain", "Display name", "Invite code", "Client ID", "Client secret"]);
-    expect(document.querySelector("#paste-helper")?.textContent).not.toContain("client-secret-value");
-    document.querySelector<HTMLButtonElement>("#copy-client_secret")?.click();
-    await settle(3);
-    expect(calls.find((c) => c.cmd === "copy_secret")?.args).toEqual({ which: "client_secret" });
-    expect(document.querySelector("#copy-client_secret + .copy-status")?.textContent).toContain("30 seconds");
-    expect(calls.some((c) => c.cmd === "wait_for_instance")).toBe(true);
-    expect(view.ready()).toBe(false);
-  });
-
   it("is ready once the instance answered", () => {
     mockIPC(() => null);
-    const live = { ...verifiedProgress, signup: { opened_at: "2026-11-28T10:01:00Z", instance_live_at: "2026-11-28T10:05:00Z" } };
-    const view = connectStep(testContext(live));
+    const view = connectStep(testContext(signupAt(verifiedProgress, "live")));
     document.body.appendChild(view.render());
     expect(document.querySelector('[data-outcome="live"]')).not.toBeNull();
     expect(view.ready()).toBe(true);
@@ -90,18 +62,38 @@ describe("step 4 and the done screen", () => {
     document.body.appendChild(view.render());
     await settle(3);
     expect(document.querySelector("#cleanup")?.textContent).toContain("--client-id client-1");
+    expect(view.ready()).toBe(true);
+    // Unticked: Finish asks once.
+    expect(await view.leave?.()).toBe(false);
+    expect(document.querySelector("#finish-confirm")?.textContent).toContain("Nobody but you can sign in");
     document.querySelector<HTMLInputElement>("#access-pick_group")?.click();
     expect(calls.find((c) => c.cmd === "set_access_checklist")?.args).toEqual({ ticked: ["pick_group"] });
-    expect(view.ready()).toBe(true);
     expect(await view.leave?.()).toBe(true);
     expect(ctx.progress.finished_at).toBe("2026-11-28T11:00:00Z");
   });
 
   it("the done screen summarises the setup and exports the report through Rust", async () => {
-    mockIPC((cmd) => (cmd === "export_report" ? "/home/admin/conductorone-setup-acmeco.md" : null));
-    const done = doneScreen(testContext(verifiedProgress));
+    const opened: string[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "export_report") return "/home/admin/conductorone-setup-acmeco.md";
+      if (cmd === "check_instance_fields") return { domain: "acmeco", instance_url: "https://acmeco.conductor.one/", errors: [] };
+      if (cmd === "open_page") {
+        opened.push((args as { page: string }).page);
+        return { url: "https://acmeco.conductor.one/" };
+      }
+      return null;
+    });
+    const done = doneScreen(testContext(signupAt(verifiedProgress, "live")));
     document.body.appendChild(done.render());
-    expect(document.querySelector(".summary-list")?.textContent).toContain("admin@acme.example");
+    await settle(3);
+    const summary = document.querySelector(".summary-list")?.textContent ?? "";
+    expect(summary).toContain("admin@acme.example");
+    expect(summary).toContain("Stored in GNOME Keyring");
+    expect(document.querySelector("#open-instance")?.textContent).toBe("https://acmeco.conductor.one/");
+    document.querySelector<HTMLButtonElement>("#open-instance")?.click();
+    document.querySelector<HTMLButtonElement>("#open-docs")?.click();
+    await settle(3);
+    expect(opened).toEqual(["instance", "docs"]);
     document.querySelector<HTMLButtonElement>("#export-report")?.click();
     await settle(3);
     expect(document.querySelector("#export-status")?.textContent).toBe("Report saved to /home/admin/conductorone-setup-acmeco.md");

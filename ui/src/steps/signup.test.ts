@@ -3,11 +3,11 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type { LivenessUpdate } from "../bindings/LivenessUpdate";
 import type { SavedState } from "../bindings/SavedState";
-import { settle, testContext, verifiedProgress } from "../test-fixtures";
-import { signupSection, type SignupSection } from "./signup";
+import { freshProgress, settle, signupAt, testContext, verifiedProgress } from "../test-fixtures";
+import { finishSection, startSection, type FinishSection } from "./signup";
 
-const pageOpened = { ...verifiedProgress, signup: { opened_at: "2026-11-28T10:01:00Z", instance_live_at: null } };
-const instanceLive = { ...verifiedProgress, signup: { opened_at: "2026-11-28T10:01:00Z", instance_live_at: "2026-11-28T10:05:00Z" } };
+const submitted = signupAt(verifiedProgress, "submitted");
+const instanceLive = signupAt(verifiedProgress, "live");
 
 function shown(id: string): boolean {
   const node = document.getElementById(id);
@@ -16,8 +16,8 @@ function shown(id: string): boolean {
 }
 
 /** Mounts the section as step 3 shows it: updated, then resuming any wait. */
-function mount(progress: SavedState): SignupSection {
-  const signup = signupSection(testContext(progress));
+function mount(progress: SavedState): FinishSection {
+  const signup = finishSection(testContext(progress));
   document.body.appendChild(signup.root);
   signup.update();
   signup.resume();
@@ -29,8 +29,8 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
-describe("signup section", () => {
-  it("resumes waiting after the signup page was opened, shows each check, and offers Check again once stopped", async () => {
+describe("the signup, page 2 (step 3)", () => {
+  it("resumes waiting after the signup was submitted, shows each check and the hint, and offers Check again once stopped", async () => {
     let channel: Channel<LivenessUpdate> | undefined;
     let stop: (() => void) | undefined;
     mockIPC((cmd, args) => {
@@ -46,7 +46,7 @@ describe("signup section", () => {
       }
       return null;
     });
-    const signup = mount(pageOpened);
+    const signup = mount(submitted);
     expect(shown("signup")).toBe(true);
     expect(shown("paste-helper")).toBe(true);
     expect(shown("stop-waiting")).toBe(true);
@@ -61,6 +61,16 @@ describe("signup section", () => {
     const probe = document.querySelector("#instance-status [data-probe]");
     expect(probe?.getAttribute("data-probe")).toBe("dns");
     expect(probe?.textContent).toBe("The address does not resolve yet. Next check in 5 s.");
+    expect(document.querySelector("#waiting-hint")).toBeNull();
+    channel?.onmessage({
+      attempt: 9,
+      since: "2026-11-28T10:01:00Z",
+      outcome: { kind: "elsewhere", status: 302 },
+      message: "Not created yet.",
+      next_check_in_secs: 30,
+      hint: "Look at ConductorOne's page in your browser.",
+    });
+    expect(document.querySelector("#waiting-hint")?.textContent).toBe("Look at ConductorOne's page in your browser.");
 
     document.querySelector<HTMLButtonElement>("#stop-waiting")?.click();
     await settle(3);
@@ -76,7 +86,7 @@ describe("signup section", () => {
       if (cmd === "progress") return instanceLive;
       return null;
     });
-    const signup = mount(pageOpened);
+    const signup = mount(submitted);
     let changes = 0;
     signup.root.addEventListener("step-change", () => { changes++; });
     await settle(3);
@@ -85,15 +95,73 @@ describe("signup section", () => {
     expect(changes).toBe(1);
   });
 
-  it("neither shows the paste list nor waits before the signup page was opened", () => {
-    const calls: string[] = [];
-    mockIPC((cmd) => {
-      calls.push(cmd);
+  it("hands over the Client ID and secret, and waits only once the admin submitted page 2", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "copy_secret") return 30;
+      if (cmd === "signup_submitted") return submitted;
+      if (cmd === "wait_for_instance") return new Promise(() => undefined);
       return null;
     });
-    mount(verifiedProgress);
-    expect(shown("signup")).toBe(true);
-    expect(shown("paste-helper")).toBe(false);
+    mount(signupAt(verifiedProgress, "seen"));
+    const labels = [...document.querySelectorAll("#paste-helper .item-label")].map((l) => l.textContent);
+    expect(labels.slice(0, 2)).toEqual(["Client ID", "Client Secret"]);
+    expect(calls).toEqual([]);
+    document.querySelector<HTMLButtonElement>("#copy-client_secret")?.click();
+    await settle(3);
+    expect(calls.find((c) => c.cmd === "copy_secret")?.args).toEqual({ which: "client_secret" });
+    document.querySelector<HTMLButtonElement>("#signup-submitted")?.click();
+    await settle(3);
+    expect(calls.map((c) => c.cmd)).toEqual(["copy_secret", "signup_submitted", "wait_for_instance"]);
+    expect(shown("signup-submitted")).toBe(false);
+  });
+
+  it("stays hidden until the test sign-in passed", () => {
+    mockIPC(() => null);
+    mount({ ...verifiedProgress, verification: null });
+    expect(shown("signup")).toBe(false);
+  });
+});
+
+describe("the signup, page 1 (end of step 1)", () => {
+  it("saves step 1, checks the address, opens the page, then lists the three values and asks to confirm page 2", async () => {
+    const calls: string[] = [];
+    const opened = signupAt({ ...freshProgress, domain: "acmeco", display_name: "Acme Co", invite_code_stored: true }, "opened");
+    let warning: string | null = "unset";
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      if (cmd === "check_instance_address") return { url: "https://acmeco.conductor.one/", outcome: { kind: "live", status: 200 }, warning: "may be taken" };
+      if (cmd === "open_signup") return { url: "https://accounts.conductor.one/accounts/signup" };
+      if (cmd === "progress") return opened;
+      if (cmd === "confirm_setup_page") return signupAt(opened, "seen");
+      return null;
+    });
+    const ctx = testContext(freshProgress);
+    let saved = 0;
+    const section = startSection(ctx, () => { saved++; return Promise.resolve(true); }, (text) => { warning = text; });
+    document.body.appendChild(section.root);
+    expect(shown("signup-paste")).toBe(false);
+    document.querySelector<HTMLButtonElement>("#open-signup")?.click();
+    await settle(4);
+    expect(saved).toBe(1);
+    expect(warning).toBe("may be taken");
+    expect(calls).toEqual(["check_instance_address", "open_signup", "progress"]);
+    const labels = [...document.querySelectorAll("#signup-paste .item-label")].map((l) => l.textContent);
+    expect(labels.slice(0, 3)).toEqual(["Domain", "Display name", "Invite code"]);
+    expect(section.confirmed()).toBe(false);
+    document.querySelector<HTMLInputElement>("#setup-page-seen")?.click();
+    await settle(3);
+    expect(section.confirmed()).toBe(true);
+  });
+
+  it("opens nothing when step 1's fields need attention", async () => {
+    const calls: string[] = [];
+    mockIPC((cmd) => { calls.push(cmd); return null; });
+    const section = startSection(testContext(freshProgress), () => Promise.resolve(false), () => undefined);
+    document.body.appendChild(section.root);
+    document.querySelector<HTMLButtonElement>("#open-signup")?.click();
+    await settle(3);
     expect(calls).toEqual([]);
   });
 });

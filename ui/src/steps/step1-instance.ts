@@ -1,12 +1,15 @@
 // Step 1: create your ConductorOne instance. Domain and display name are
-// checked in Rust as the admin types; the invite code is sent once, on
-// Continue, straight into the keychain, and the field is emptied.
+// checked in Rust as the admin types; the invite code is sent once, straight
+// into the keychain, and the field is emptied. The step ends with page 1 of
+// ConductorOne's signup (signup.ts); Continue without having confirmed its
+// second page asks once.
 import { el } from "../dom";
 import { api, CommandError, appError } from "../ipc";
 import type { Context } from "../context";
 import type { FieldError } from "../bindings/FieldError";
 import { notifyChange, type StepView } from "../stepper";
 import { errorPanel, field, revealToggle } from "../ui";
+import { startSection, SETUP_PAGE_TITLE } from "./signup";
 
 export function instanceStep(ctx: Context): StepView {
   let domainOk = false;
@@ -21,6 +24,7 @@ export function instanceStep(ctx: Context): StepView {
     value: ctx.progress.domain,
   });
   const preview = el("p", { class: "preview", id: "instance-preview", "aria-live": "polite" });
+  const domainWarning = el("p", { class: "field-warning", id: "domain-warning", "aria-live": "polite" });
   const displayName = field({
     id: "display_name",
     label: "Display name",
@@ -39,6 +43,8 @@ export function instanceStep(ctx: Context): StepView {
   });
   invite.root.querySelector(".field-row")?.appendChild(revealToggle(invite.input, "invite code"));
   const failure = el("div", { class: "step-error" });
+  const confirmBox = el("div", { class: "confirm", "aria-live": "assertive" });
+  let confirmPending = false;
 
   const errorsFor = (errors: FieldError[], id: string) => errors.find((e) => e.field === id) ?? null;
 
@@ -66,34 +72,56 @@ export function instanceStep(ctx: Context): StepView {
     notifyChange(invite.root);
   });
 
+  async function save(): Promise<boolean> {
+    failure.replaceChildren();
+    try {
+      ctx.progress = await api.saveInstance(domain.input.value, displayName.input.value, invite.input.value);
+      // The code now lives in the keychain only.
+      invite.input.value = "";
+      codeTyped = false;
+      domain.input.value = ctx.progress.domain;
+      invite.input.placeholder = "Stored: leave empty to keep";
+      signup.update();
+      return true;
+    } catch (err) {
+      const error = appError(err);
+      if (err instanceof CommandError && error.kind === "invalid_input") {
+        for (const f of [domain, displayName, invite]) f.setError(errorsFor(error.fields ?? [], f.input.id));
+        const first = [domain, displayName, invite].find((f) => f.input.getAttribute("aria-invalid") === "true");
+        first?.input.focus();
+      } else {
+        failure.replaceChildren(errorPanel(error));
+      }
+      return false;
+    }
+  }
+
+  const signup = startSection(ctx, save, (text) => { domainWarning.textContent = text ?? ""; });
+
   return {
     id: "instance",
     render() {
       void check();
-      return el("div", { class: "fields" }, domain.root, preview, displayName.root, invite.root, failure);
+      confirmPending = false;
+      confirmBox.replaceChildren();
+      signup.update();
+      return el("div", { class: "fields" }, domain.root, preview, domainWarning, displayName.root, invite.root, failure, signup.root, confirmBox);
     },
     ready: () => domainOk && nameOk && (codeTyped || ctx.progress.invite_code_stored),
     async leave() {
-      failure.replaceChildren();
-      try {
-        ctx.progress = await api.saveInstance(domain.input.value, displayName.input.value, invite.input.value);
-        // The code now lives in the keychain only.
-        invite.input.value = "";
-        codeTyped = false;
-        domain.input.value = ctx.progress.domain;
-        invite.input.placeholder = "Stored: leave empty to keep";
-        return true;
-      } catch (err) {
-        const error = appError(err);
-        if (err instanceof CommandError && error.kind === "invalid_input") {
-          for (const f of [domain, displayName, invite]) f.setError(errorsFor(error.fields ?? [], f.input.id));
-          const first = [domain, displayName, invite].find((f) => f.input.getAttribute("aria-invalid") === "true");
-          first?.input.focus();
-        } else {
-          failure.replaceChildren(errorPanel(error));
-        }
-        return false;
-      }
+      if (!(await save())) return false;
+      if (signup.confirmed() || confirmPending) return true;
+      confirmPending = true;
+      confirmBox.replaceChildren(
+        el(
+          "div",
+          { class: "panel warn", role: "alert" },
+          el("p", { class: "panel-title" }, "ConductorOne's signup is not started yet."),
+          el("p", {}, `Open ConductorOne's signup page above, enter the three values and click “Sign up with JumpCloud”, so that a wrong invite code or a taken domain shows up now. Then tick that you see “${SETUP_PAGE_TITLE}”. Press Continue again to go on anyway; you can start the signup from step 3 too.`),
+        ),
+      );
+      notifyChange(confirmBox);
+      return false;
     },
   };
 }

@@ -9,7 +9,7 @@ import type { JumpcloudAppForm } from "../bindings/JumpcloudAppForm";
 import type { FormItem } from "../bindings/FormItem";
 import type { Region } from "../bindings/Region";
 import { notifyChange, type StepView } from "../stepper";
-import { copyable, errorPanel, field, openInto, statusButton } from "../ui";
+import { copyable, errorPanel, field, openPortalPage } from "../ui";
 
 export function jumpcloudAppStep(ctx: Context): StepView {
   let form: JumpcloudAppForm | null = null;
@@ -41,25 +41,14 @@ export function jumpcloudAppStep(ctx: Context): StepView {
     const values = item.values.map((v) =>
       el("div", { class: "form-value" }, copyable(v.text, `${item.label}${v.field ? ` (${v.field})` : ""}`), v.why ? el("p", { class: "why" }, v.why) : null),
     );
-    const saveLogo = item.action === "save_logo" ? logoButton() : null;
     return el(
       "li",
       { class: "form-item", "data-item": item.id },
       el("p", { class: "item-label" }, item.label, item.optional ? el("span", { class: "optional" }, " (optional)") : null),
       ...values,
-      saveLogo,
       el("p", { class: "why" }, item.why),
       item.note ? el("p", { class: "note" }, item.note) : null,
     );
-  }
-
-  function logoButton(): HTMLElement {
-    const [button, status] = statusButton({
-      label: "Save logo…",
-      attrs: { id: "save-logo" },
-      run: () => api.saveLogo().then((path) => (path ? `Saved to ${path}` : "")),
-    });
-    return el("div", { class: "form-value" }, button, status);
   }
 
   function ticked(): ChecklistItem[] {
@@ -82,7 +71,8 @@ export function jumpcloudAppStep(ctx: Context): StepView {
     }
   }
 
-  const openPortal = () => openInto(openResult, () => api.openPage("sso_applications"), "Admin Portal address");
+  const openPortal = () =>
+    openPortalPage(openResult, "sso_applications", "Admin Portal address", "If the Admin Portal shows another page, pick the menu entry named below.");
 
   regionSelect.addEventListener("change", () => {
     void api.setRegion(regionSelect.value as Region).then((next) => {

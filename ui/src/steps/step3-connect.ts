@@ -1,8 +1,9 @@
 // Step 3: connect JumpCloud to ConductorOne. The Client ID and secret are
 // pasted (or typed), sent to Rust once and stored in the keychain; the secret
-// field is emptied at once. "Sign up with JumpCloud" then proves the app
-// works with a real sign-in, and explains any failure with its fix. Once it
-// passed, the signup section (signup.ts) takes the admin to ConductorOne.
+// field is emptied at once. "Test sign-in with JumpCloud" then proves the app
+// works with a real sign-in that changes nothing, and explains any failure
+// with its fix. Once it passed, the signup section (signup.ts) hands the
+// Client ID and secret to ConductorOne's page.
 import { readText } from "@tauri-apps/plugin-clipboard-manager";
 import { el, clear } from "../dom";
 import { api, appError, CommandError } from "../ipc";
@@ -12,7 +13,7 @@ import type { LoginProgress } from "../bindings/LoginProgress";
 import type { Verified } from "../bindings/Verified";
 import { notifyChange, type StepView } from "../stepper";
 import { copyable, errorPanel, field, okPanel, revealToggle } from "../ui";
-import { signupSection } from "./signup";
+import { finishSection } from "./signup";
 
 export function connectStep(ctx: Context): StepView {
   const clientId = field({
@@ -59,11 +60,11 @@ export function connectStep(ctx: Context): StepView {
   const stored = el("p", { class: "stored", id: "stored-status", role: "status" });
   const save = el("button", { type: "button", class: "secondary", id: "save-credentials" }, "Save to keychain");
   const saveError = el("div");
-  const verifyButton = el("button", { type: "button", class: "primary-outline", id: "verify" }, "Sign up with JumpCloud");
+  const verifyButton = el("button", { type: "button", class: "primary-outline", id: "verify" }, "Test sign-in with JumpCloud");
   const cancelButton = el("button", { type: "button", class: "secondary", id: "cancel-verify", hidden: true }, "Cancel");
   const progressBox = el("div", { class: "verify-progress", id: "verify-progress", "aria-live": "polite" });
   const resultBox = el("div", { class: "verify-result", id: "verify-result" });
-  const signup = signupSection(ctx);
+  const signup = finishSection(ctx);
   let running = false;
 
   const passed = () => verifiedEmail(ctx.progress) !== null;
@@ -194,7 +195,7 @@ export function connectStep(ctx: Context): StepView {
     el("div", { class: "button-row" }, save, stored),
     saveError,
     el("h2", {}, "Prove that it works"),
-    el("p", {}, "Sign in once with JumpCloud from here. It checks the secret, the Client Authentication Type, the redirect URI, the email mapping and your group assignment, before ConductorOne's signup is attempted."),
+    el("p", {}, "Sign in once with JumpCloud from here: a test that changes nothing in JumpCloud or ConductorOne. It checks the secret, the Client Authentication Type, the redirect URI, the email mapping and your group assignment, before the Client ID and secret go to ConductorOne."),
     el("div", { class: "button-row" }, verifyButton, cancelButton),
     progressBox,
     resultBox,

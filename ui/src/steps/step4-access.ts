@@ -8,10 +8,12 @@ import type { Context } from "../context";
 import type { AccessForm } from "../bindings/AccessForm";
 import type { AccessItem } from "../bindings/AccessItem";
 import { notifyChange, type StepView } from "../stepper";
-import { copyable, errorPanel, openInto } from "../ui";
+import { copyable, errorPanel, openPortalPage } from "../ui";
 
 export function accessStep(ctx: Context): StepView {
   let form: AccessForm | null = null;
+  let confirmPending = false;
+  const confirmBox = el("div", { class: "confirm", "aria-live": "assertive" });
   const root = el("div", { class: "access" });
   const openResult = el("div", { "aria-live": "polite" });
   const failure = el("div");
@@ -30,7 +32,8 @@ export function accessStep(ctx: Context): StepView {
     return el("div", { class: "check" }, box, el("label", { for: box.id }, label));
   }
 
-  const openGroups = () => openInto(openResult, () => api.openPage("user_groups"), "user groups address");
+  const openGroups = () =>
+    openPortalPage(openResult, "user_groups", "user groups address", "If the Admin Portal shows another page, open User Groups from its left menu.");
 
   function show(next: AccessForm): void {
     form = next;
@@ -58,6 +61,7 @@ export function accessStep(ctx: Context): StepView {
         ...next.checklist.filter((c) => c.optional).map((c) => checkbox(c.id, c.label)),
       ),
       failure,
+      confirmBox,
     );
     notifyChange(root);
   }
@@ -73,12 +77,30 @@ export function accessStep(ctx: Context): StepView {
   return {
     id: "access",
     render() {
+      confirmPending = false;
+      confirmBox.replaceChildren();
       void load();
       return root;
     },
     ready: () => form !== null,
     async leave() {
       failure.replaceChildren();
+      const missing = form?.checklist.filter((c) => !c.optional && !ctx.progress.access_checklist.includes(c.id)) ?? [];
+      if (missing.length > 0 && !confirmPending) {
+        confirmPending = true;
+        confirmBox.replaceChildren(
+          el(
+            "div",
+            { class: "panel warn", role: "alert", id: "finish-confirm" },
+            el("p", { class: "panel-title" }, "Nobody but you can sign in to ConductorOne yet."),
+            el("p", {}, "Until a user group has the ConductorOne app on its Applications tab, your colleagues cannot sign in. Not ticked yet:"),
+            el("ul", {}, ...missing.map((m) => el("li", {}, m.label))),
+            el("p", {}, "Press Finish again to finish anyway; you can come back to this step from the done screen."),
+          ),
+        );
+        notifyChange(confirmBox);
+        return false;
+      }
       try {
         ctx.progress = await api.finishSetup();
         return true;

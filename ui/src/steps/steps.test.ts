@@ -58,10 +58,13 @@ describe("step 1 view", () => {
     expect(view.ready()).toBe(false);
     type(document.querySelector("#invite_code"), "  MiXeD-Code ");
     expect(view.ready()).toBe(true);
-    expect(await view.leave?.()).toBe(true);
+    // ConductorOne's signup was not started: Continue saves, then asks once.
+    expect(await view.leave?.()).toBe(false);
     expect(saved).toEqual([{ input: { domain: "acmeco", display_name: "Acme", invite_code: "  MiXeD-Code " } }]);
     expect(document.querySelector<HTMLInputElement>("#invite_code")?.value).toBe("");
     expect(ctx.progress.invite_code_stored).toBe(true);
+    expect(document.querySelector(".confirm")?.textContent).toContain("signup is not started yet");
+    expect(await view.leave?.()).toBe(true);
   });
 
   it("keeps the admin on the step with field messages when Rust refuses the input", async () => {
