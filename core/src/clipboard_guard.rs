@@ -3,11 +3,18 @@
 //! [`CLEAR_AFTER`] later, but only if the clipboard still holds exactly that
 //! value: whatever the admin copied in the meantime is left alone.
 //!
+//! The pending clears live in a [`ClipboardGuard`] (the window's `Session`
+//! owns one): when the assistant quits before the 30 seconds are up, the
+//! desktop shell runs them at once ([`ClipboardGuard::clear_now`], also run
+//! when the guard is dropped), so a secret does not outlive the assistant on
+//! the clipboard.
+//!
 //! The system clipboard sits behind the [`Clipboard`] trait (the desktop
-//! shell implements it with the clipboard plugin; tests use a fake). The
-//! wait uses tokio's clock, so tests drive it with paused time.
+//! shell implements it with the clipboard plugin, and writes secrets with
+//! the platform's "keep out of clipboard history" hints; tests use a fake).
+//! The wait uses tokio's clock, so tests drive it with paused time.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
@@ -19,44 +26,130 @@ use crate::secret::Secret;
 pub const CLEAR_AFTER: Duration = Duration::from_secs(30);
 
 /// The system clipboard, as far as the guard needs it. The guard calls it
-/// from an async task, once per copy: implementations should return promptly
-/// (a system clipboard call of a few milliseconds is fine).
+/// from an async task, once per copy, and at exit: implementations should
+/// return promptly (a system clipboard call of a few milliseconds is fine).
 pub trait Clipboard: Send + Sync {
     /// The clipboard's text, or `None` when it holds no text or cannot be read.
     fn read_text(&self) -> Option<String>;
     /// Replaces the clipboard's content with `text`.
     fn write_text(&self, text: &str) -> Result<(), AppError>;
+    /// Replaces the clipboard's content with a secret, asking the platform
+    /// to keep it out of clipboard history and cloud sync where it can
+    /// (the desktop shell's implementation says per platform what is done).
+    /// Without such hints this is [`Clipboard::write_text`].
+    fn write_secret(&self, secret: &Secret) -> Result<(), AppError> {
+        self.write_text(secret.expose())
+    }
     /// Empties the clipboard.
     fn clear(&self) -> Result<(), AppError>;
 }
 
-/// Puts `secret` on the clipboard now and, `after` later, clears the
-/// clipboard if it still holds exactly that value.
-///
-/// The handle resolves to `true` when the clipboard was cleared, `false`
-/// when it held something else by then (or could not be cleared). Dropping
-/// the handle does not stop the clearing. The secret stays in a [`Secret`]
-/// (zeroed when dropped) the whole time; the text read back for the
-/// comparison is wrapped the same way.
-///
-/// Must be called inside a tokio runtime; an error is returned otherwise,
-/// and when the clipboard cannot be written (nothing is scheduled then).
-pub fn copy_secret_then_clear(
+/// A copied secret whose clearing is still to come.
+struct Pending {
+    id: u64,
     clipboard: Arc<dyn Clipboard>,
     secret: Secret,
-    after: Duration,
-) -> Result<JoinHandle<bool>, AppError> {
-    let runtime = tokio::runtime::Handle::try_current().map_err(|e| {
-        AppError::internal("The assistant could not schedule clearing the clipboard.")
-            .with_detail(e.to_string())
-    })?;
-    clipboard.write_text(secret.expose())?;
-    // The wait counts from the copy, not from when the task first runs.
-    let deadline = tokio::time::Instant::now() + after;
-    Ok(runtime.spawn(async move {
-        tokio::time::sleep_until(deadline).await;
-        clear_if_unchanged(clipboard.as_ref(), &secret)
-    }))
+}
+
+/// The copies of secrets not cleared yet. Each is cleared by its own timer,
+/// or by [`ClipboardGuard::clear_now`] (at exit, or when the guard is
+/// dropped), whichever comes first; never twice.
+#[derive(Default)]
+pub struct ClipboardGuard {
+    pending: Arc<Mutex<PendingList>>,
+}
+
+#[derive(Default)]
+struct PendingList {
+    next_id: u64,
+    items: Vec<Pending>,
+}
+
+impl std::fmt::Debug for ClipboardGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClipboardGuard")
+            .field("pending", &self.pending_count())
+            .finish()
+    }
+}
+
+impl ClipboardGuard {
+    /// Puts `secret` on the clipboard now (with the no-history hints) and,
+    /// `after` later, clears the clipboard if it still holds exactly that
+    /// value.
+    ///
+    /// The handle resolves to `true` when the clipboard was cleared, `false`
+    /// when it held something else by then, could not be cleared, or was
+    /// already dealt with by [`ClipboardGuard::clear_now`]. Dropping the
+    /// handle does not stop the clearing. The secret stays in a [`Secret`]
+    /// (zeroed when dropped) the whole time; the text read back for the
+    /// comparison is wrapped the same way.
+    ///
+    /// Must be called inside a tokio runtime; an error is returned otherwise,
+    /// and when the clipboard cannot be written (nothing is scheduled then).
+    pub fn copy_then_clear(
+        &self,
+        clipboard: Arc<dyn Clipboard>,
+        secret: Secret,
+        after: Duration,
+    ) -> Result<JoinHandle<bool>, AppError> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|e| {
+            AppError::internal("The assistant could not schedule clearing the clipboard.")
+                .with_detail(e.to_string())
+        })?;
+        clipboard.write_secret(&secret)?;
+        // The wait counts from the copy, not from when the task first runs.
+        let deadline = tokio::time::Instant::now() + after;
+        let id = {
+            let mut pending = lock(&self.pending);
+            pending.next_id += 1;
+            let id = pending.next_id;
+            pending.items.push(Pending {
+                id,
+                clipboard,
+                secret,
+            });
+            id
+        };
+        let list = self.pending.clone();
+        Ok(runtime.spawn(async move {
+            tokio::time::sleep_until(deadline).await;
+            let due = {
+                let mut pending = lock(&list);
+                let at = pending.items.iter().position(|p| p.id == id);
+                at.map(|at| pending.items.remove(at))
+            };
+            due.is_some_and(|p| clear_if_unchanged(p.clipboard.as_ref(), &p.secret))
+        }))
+    }
+
+    /// Runs every pending clear now (the assistant is quitting): the
+    /// clipboard is emptied if it still holds one of the copied secrets.
+    /// Returns how many clears emptied it.
+    pub fn clear_now(&self) -> usize {
+        let due = std::mem::take(&mut lock(&self.pending).items);
+        if !due.is_empty() {
+            tracing::debug!(count = due.len(), "running the pending clipboard clears");
+        }
+        due.iter()
+            .filter(|p| clear_if_unchanged(p.clipboard.as_ref(), &p.secret))
+            .count()
+    }
+
+    /// How many copies still wait for their clearing.
+    pub fn pending_count(&self) -> usize {
+        lock(&self.pending).items.len()
+    }
+}
+
+impl Drop for ClipboardGuard {
+    fn drop(&mut self) {
+        self.clear_now();
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Clears the clipboard when it holds `secret` (surrounding whitespace
@@ -82,7 +175,7 @@ pub fn clear_if_unchanged(clipboard: &dyn Clipboard, secret: &Secret) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::Mutex;
 
     use super::*;
@@ -91,7 +184,7 @@ mod tests {
     /// A clipboard in memory that counts its calls and notes, on tokio's
     /// (paused) clock, when it was cleared.
     #[derive(Debug, Default)]
-    struct FakeClipboard {
+    pub(crate) struct FakeClipboard {
         text: Mutex<Option<String>>,
         clears: Mutex<u32>,
         cleared_at: Mutex<Vec<tokio::time::Instant>>,
@@ -100,11 +193,11 @@ mod tests {
     }
 
     impl FakeClipboard {
-        fn holds(&self) -> Option<String> {
+        pub(crate) fn holds(&self) -> Option<String> {
             self.text.lock().expect("lock").clone()
         }
 
-        fn clears(&self) -> u32 {
+        pub(crate) fn clears(&self) -> u32 {
             *self.clears.lock().expect("lock")
         }
 
@@ -113,7 +206,7 @@ mod tests {
         }
 
         /// The admin copies something else.
-        fn admin_copies(&self, text: &str) {
+        pub(crate) fn admin_copies(&self, text: &str) {
             *self.text.lock().expect("lock") = Some(text.to_owned());
         }
     }
@@ -157,6 +250,17 @@ mod tests {
         let clipboard = Arc::new(FakeClipboard::default());
         let shared: Arc<dyn Clipboard> = clipboard.clone();
         (clipboard, shared)
+    }
+
+    /// The timers of a guard that is never dropped (dropping runs the clears).
+    fn copy_secret_then_clear(
+        clipboard: Arc<dyn Clipboard>,
+        secret: Secret,
+        after: Duration,
+    ) -> Result<JoinHandle<bool>, AppError> {
+        static GUARD: std::sync::LazyLock<ClipboardGuard> =
+            std::sync::LazyLock::new(ClipboardGuard::default);
+        GUARD.copy_then_clear(clipboard, secret, after)
     }
 
     /// Lets spawned tasks run up to their next wait.
@@ -299,5 +403,60 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::Internal);
         // Nothing was written either.
         assert_eq!(clipboard.holds(), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn quitting_early_clears_a_secret_still_on_the_clipboard() {
+        let (clipboard, shared) = fake();
+        let guard = ClipboardGuard::default();
+        let handle = guard
+            .copy_then_clear(shared, Secret::from("s3cr3t"), CLEAR_AFTER)
+            .expect("copied");
+        settle().await;
+        tokio::time::advance(Duration::from_secs(5)).await;
+        assert_eq!(guard.pending_count(), 1);
+        assert_eq!(guard.clear_now(), 1);
+        assert_eq!(clipboard.holds(), None);
+        assert_eq!(guard.pending_count(), 0);
+        // The timer finds nothing left to do, and does not clear twice.
+        tokio::time::advance(CLEAR_AFTER).await;
+        assert!(!handle.await.expect("task finished"));
+        assert_eq!(clipboard.clears(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dropping_the_guard_runs_the_pending_clears_but_spares_other_text() {
+        let (clipboard, shared) = fake();
+        let guard = ClipboardGuard::default();
+        guard
+            .copy_then_clear(shared.clone(), Secret::from("invite-1"), CLEAR_AFTER)
+            .expect("copied");
+        drop(guard);
+        assert_eq!(clipboard.holds(), None);
+
+        let guard = ClipboardGuard::default();
+        guard
+            .copy_then_clear(shared, Secret::from("s3cr3t"), CLEAR_AFTER)
+            .expect("copied");
+        clipboard.admin_copies("a note from the admin");
+        drop(guard);
+        assert_eq!(clipboard.holds().as_deref(), Some("a note from the admin"));
+        assert_eq!(clipboard.clears(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cleared_copy_is_no_longer_pending() {
+        let (clipboard, shared) = fake();
+        let guard = ClipboardGuard::default();
+        let handle = guard
+            .copy_then_clear(shared, Secret::from("s3cr3t"), CLEAR_AFTER)
+            .expect("copied");
+        tokio::time::advance(CLEAR_AFTER).await;
+        assert!(handle.await.expect("task finished"));
+        assert_eq!(guard.pending_count(), 0);
+        clipboard.admin_copies("s3cr3t");
+        // Copied again by the admin after the clearing: theirs to keep.
+        assert_eq!(guard.clear_now(), 0);
+        assert_eq!(clipboard.holds().as_deref(), Some("s3cr3t"));
     }
 }

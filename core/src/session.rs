@@ -9,11 +9,15 @@
 //! over a copy of the wizard, which replaces the shared one when it is done,
 //! and every keychain call is bounded in time ([`KEYCHAIN_TIMEOUT`]), so an
 //! unanswered unlock prompt or a hung Secret Service never freezes the
-//! window's other commands.
+//! window's other commands. The secrets copied to the clipboard that are
+//! still to be cleared are kept here too ([`ClipboardGuard`]): the desktop
+//! shell clears them when the app exits ([`Session::clear_copied_secrets`]),
+//! and dropping the session does the same.
 
 use std::sync::{mpsc, Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
+use crate::clipboard_guard::ClipboardGuard;
 use crate::endpoints::{Endpoints, Region};
 use crate::error::{AppError, ErrorKind};
 use crate::keychain::{KeyringStore, SecretKey, SecretStore};
@@ -45,6 +49,8 @@ pub struct Session {
     /// not overwrite another's.
     keychain_turn: tokio::sync::Mutex<()>,
     keychain_timeout: Duration,
+    /// Copied secrets still to be cleared; dropping it clears them.
+    clipboard: ClipboardGuard,
 }
 
 impl std::fmt::Debug for Session {
@@ -89,6 +95,7 @@ impl Session {
             tasks: Mutex::new(Vec::new()),
             keychain_turn: tokio::sync::Mutex::new(()),
             keychain_timeout: KEYCHAIN_TIMEOUT,
+            clipboard: ClipboardGuard::default(),
         }
     }
 
@@ -146,6 +153,17 @@ impl Session {
         .map_err(|e| AppError::internal(format!("The keychain operation stopped: {e}")))?;
         *self.setup() = copy;
         result
+    }
+
+    /// The copies of secrets that are still to be cleared from the clipboard.
+    pub fn clipboard_guard(&self) -> &ClipboardGuard {
+        &self.clipboard
+    }
+
+    /// The app is exiting: clears the clipboard now if it still holds a
+    /// secret the assistant copied. Returns how many clears emptied it.
+    pub fn clear_copied_secrets(&self) -> usize {
+        self.clipboard.clear_now()
     }
 
     /// Registers a new run of `task`, cancelling any earlier one.
@@ -229,5 +247,58 @@ impl SecretStore for Bounded {
     }
     fn store_name(&self) -> &'static str {
         self.inner.store_name()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clipboard_guard::tests::FakeClipboard;
+    use crate::clipboard_guard::Clipboard;
+    use crate::keychain::MemoryStore;
+    use crate::setup::test_support::{instance, setup};
+    use crate::steps::signup::StoredSecret;
+
+    #[tokio::test]
+    async fn a_copied_secret_does_not_outlive_the_session() {
+        let (mut wizard, _dir) = setup();
+        let store = Arc::new(MemoryStore::default());
+        wizard
+            .save_instance(&instance("acmeco", "Invite-XYZ"), store.as_ref())
+            .expect("step 1 saved");
+        let session = Session::new(wizard, None, Some(store));
+        let clipboard = Arc::new(FakeClipboard::default());
+        let shared: Arc<dyn Clipboard> = clipboard.clone();
+        session
+            .copy_secret(StoredSecret::InviteCode, shared)
+            .await
+            .expect("copied");
+        assert_eq!(clipboard.holds().as_deref(), Some("Invite-XYZ"));
+
+        // The admin quits well before the 30 seconds are up.
+        drop(session);
+        assert_eq!(clipboard.holds(), None);
+    }
+
+    #[tokio::test]
+    async fn exiting_clears_only_the_secret_the_assistant_copied() {
+        let (mut wizard, _dir) = setup();
+        let store = Arc::new(MemoryStore::default());
+        wizard
+            .save_instance(&instance("acmeco", "Invite-XYZ"), store.as_ref())
+            .expect("step 1 saved");
+        let session = Session::new(wizard, None, Some(store));
+        let clipboard = Arc::new(FakeClipboard::default());
+        let shared: Arc<dyn Clipboard> = clipboard.clone();
+        session
+            .copy_secret(StoredSecret::InviteCode, shared)
+            .await
+            .expect("copied");
+        clipboard.admin_copies("https://example.com/notes");
+        assert_eq!(session.clear_copied_secrets(), 0);
+        assert_eq!(
+            clipboard.holds().as_deref(),
+            Some("https://example.com/notes")
+        );
     }
 }

@@ -63,12 +63,28 @@ pub fn run_window() -> ExitCode {
         }
         Ok(())
     });
-    if let Err(err) = app.run(tauri::generate_context!()) {
-        tracing::error!("the assistant stopped: {err}");
-        eprintln!("c1-setup: the window could not be opened: {err}");
-        return ExitCode::FAILURE;
-    }
+    let app = match app.build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(err) => {
+            tracing::error!("the assistant stopped: {err}");
+            eprintln!("c1-setup: the window could not be opened: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    app.run(on_event);
     ExitCode::SUCCESS
+}
+
+/// At exit, a secret the assistant copied is cleared from the clipboard if
+/// it is still there (the 30-second timers die with the process, and Tauri
+/// exits without dropping its state).
+fn on_event<R: Runtime>(app: &tauri::AppHandle<R>, event: tauri::RunEvent) {
+    if let tauri::RunEvent::Exit = event {
+        if let Some(session) = app.try_state::<Session>() {
+            let cleared = session.clear_copied_secrets();
+            tracing::debug!(cleared, "cleared pending clipboard secrets at exit");
+        }
+    }
 }
 
 /// The window's preferred size, in logical pixels (as in tauri.conf.json).

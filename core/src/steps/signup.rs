@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
-use crate::clipboard_guard::{copy_secret_then_clear, Clipboard, CLEAR_AFTER};
+use crate::clipboard_guard::{Clipboard, CLEAR_AFTER};
 use crate::error::{AppError, ErrorKind};
 use crate::keychain::{SecretKey, SecretStore};
 use crate::liveness::{self, LiveInstance, LivenessConfig, LivenessUpdate, ProbeOutcome};
@@ -217,7 +217,9 @@ impl Session {
         let secret = self
             .with_secrets(move |setup, secrets| setup.stored_secret(which, secrets))
             .await?;
-        let cleared = copy_secret_then_clear(clipboard, secret, CLEAR_AFTER)?;
+        let cleared = self
+            .clipboard_guard()
+            .copy_then_clear(clipboard, secret, CLEAR_AFTER)?;
         tokio::spawn(async move {
             if let Ok(true) = cleared.await {
                 tracing::info!("cleared the clipboard after a copied secret");
