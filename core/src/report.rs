@@ -355,9 +355,15 @@ fn item(out: &mut String, label: &str, value: &str) {
     line(out, &format!("- **{label}:** {value}"));
 }
 
-/// A time for people: `2024-03-05 14:07 UTC`.
+/// A time for people: `2024-03-05 14:07 UTC`. A time that has no UTC form
+/// (a year past 9999 once moved to UTC) is shown with its own offset rather
+/// than panic; the state file's check keeps such times out anyway.
 fn when(at: OffsetDateTime) -> String {
-    let utc = at.to_offset(UtcOffset::UTC);
+    let Some(utc) = at.checked_to_offset(UtcOffset::UTC) else {
+        return at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_else(|_| "an unknown time".to_owned());
+    };
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02} UTC",
         utc.year(),
@@ -480,6 +486,19 @@ mod tests {
             .expect("valid")
             .to_offset(UtcOffset::from_hms(2, 0, 0).expect("offset"));
         assert_eq!(when(at), "2023-11-14 22:13 UTC");
+    }
+
+    #[test]
+    fn times_without_a_utc_form_do_not_panic() {
+        let parse = |at| {
+            OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).expect(at)
+        };
+        let late = "9999-12-31T23:59:59-23:59";
+        assert_eq!(when(parse(late)), late);
+        assert_eq!(
+            when(parse("0000-01-01T00:00:00+23:59")),
+            "-001-12-31 00:01 UTC"
+        );
     }
 
     #[test]
