@@ -12,18 +12,30 @@
 //! disk leaves either the old or the new file, never half of one. A file that
 //! cannot be used (damaged, or written by a newer version) is moved aside and
 //! kept, and the assistant starts fresh.
+//!
+//! The file is read as untrusted input: anything could have written it. It
+//! is read only up to [`MAX_STATE_FILE_BYTES`], and every value in it must
+//! pass the check the window applies when the admin enters it (the domain
+//! becomes part of addresses, keychain item names and file names); a file
+//! with any other value counts as damaged. Times are kept only between 1970
+//! and 2100, in UTC, so no later arithmetic on them can overflow. Temporary
+//! files left by a save that a crash interrupted are removed on load.
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use time::{OffsetDateTime, UtcOffset};
 use ts_rs::TS;
 
-use crate::endpoints::{Region, DEFAULT_LOOPBACK_PORT};
+use crate::endpoints::{check_transport, Region, DEFAULT_LOOPBACK_PORT};
 use crate::error::{AppError, ErrorKind};
+use crate::fields::{
+    check_loopback_port, is_stored_client_id, validate_display_name, validate_domain,
+};
 use crate::liveness::ProbeOutcome;
 use crate::login::CheckResult;
 use crate::paths;
@@ -35,6 +47,24 @@ pub const STATE_FILE_NAME: &str = "state.json";
 /// The format this version writes and reads. Raise it when a change would
 /// make older versions misread the file; adding an optional field does not.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// The largest state file the assistant reads. It writes a few KiB; a file
+/// this large is not one of its own.
+pub const MAX_STATE_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The temporary file a save writes before renaming it over the state file
+/// is named `<TEMP_PREFIX>random<TEMP_SUFFIX>`.
+const TEMP_PREFIX: &str = ".state-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A temporary file older than this is left over from a save that did not
+/// finish. Younger ones may be another process's save in progress (the
+/// terminal command can run beside the window); a save takes milliseconds.
+const STALE_TEMP_AFTER: Duration = Duration::from_secs(10);
+
+/// The latest time a state file may hold: 2100-01-01T00:00:00Z. Times before
+/// 1970 are refused too. The assistant only records times of its own use.
+const LATEST_SANE_TIME: i64 = 4_102_444_800;
 
 /// The lines of step 2's checklist the admin ticks off while filling
 /// JumpCloud's form (their words are in step 2's module).
@@ -252,6 +282,7 @@ pub enum LoadOutcome {
 /// Why a file was set aside.
 enum Unusable {
     Unreadable(io::Error),
+    TooLarge,
     Damaged(String),
     Newer(u64),
 }
@@ -291,11 +322,13 @@ impl StateStore {
     /// Reads the saved progress. A file that can't be used is moved aside
     /// (kept, never deleted) and the outcome says so in one sentence.
     pub fn load(&self) -> LoadOutcome {
+        self.remove_stale_temp_files();
         let path = self.path();
-        let problem = match fs::read(&path) {
+        let problem = match read_limited(&path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return LoadOutcome::Fresh,
             Err(e) => Unusable::Unreadable(e),
-            Ok(bytes) => match parse(&bytes) {
+            Ok(None) => Unusable::TooLarge,
+            Ok(Some(bytes)) => match parse(&bytes) {
                 Ok(state) => {
                     return LoadOutcome::Resumed {
                         state: Box::new(state),
@@ -306,6 +339,13 @@ impl StateStore {
         };
         let (tag, what) = match &problem {
             Unusable::Unreadable(_) => ("unreadable".to_owned(), "could not be read".to_owned()),
+            Unusable::TooLarge => (
+                "too-large".to_owned(),
+                format!(
+                    "was too large to be the assistant's (over {} MiB)",
+                    MAX_STATE_FILE_BYTES / (1024 * 1024)
+                ),
+            ),
             Unusable::Damaged(_) => ("corrupt".to_owned(), "was damaged".to_owned()),
             Unusable::Newer(v) => (
                 format!("v{v}"),
@@ -314,6 +354,7 @@ impl StateStore {
         };
         let detail = match &problem {
             Unusable::Unreadable(e) => e.to_string(),
+            Unusable::TooLarge => format!("larger than {MAX_STATE_FILE_BYTES} bytes"),
             Unusable::Damaged(e) => e.clone(),
             Unusable::Newer(v) => format!("format {v}, this version reads up to {FORMAT_VERSION}"),
         };
@@ -349,6 +390,42 @@ impl StateStore {
                     moved_to: None,
                     reason,
                 }
+            }
+        }
+    }
+
+    /// Removes the temporary files of saves that a crash or a power cut
+    /// interrupted. Failing to remove one only leaves it there.
+    fn remove_stale_temp_files(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let ours = name
+                .to_str()
+                .is_some_and(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(TEMP_SUFFIX));
+            // Not following links: only a plain file of ours is removed.
+            let Ok(meta) = entry.metadata() else {
+                continue;
+            };
+            // A time in the future or none at all: not a save in progress.
+            let stale = meta.modified().map_or(true, |at| {
+                at.elapsed().map_or(true, |age| age >= STALE_TEMP_AFTER)
+            });
+            if !(ours && meta.is_file() && stale) {
+                continue;
+            }
+            match fs::remove_file(entry.path()) {
+                Ok(()) => tracing::info!(
+                    file = %entry.path().display(),
+                    "removed the temporary file of an interrupted save"
+                ),
+                Err(e) => tracing::warn!(
+                    file = %entry.path().display(),
+                    error = %e,
+                    "the temporary file of an interrupted save could not be removed"
+                ),
             }
         }
     }
@@ -410,8 +487,8 @@ impl StateStore {
 
         fs::create_dir_all(&self.dir).map_err(|e| self.write_failed(&e))?;
         let mut temp = tempfile::Builder::new()
-            .prefix(".state-")
-            .suffix(".tmp")
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
             .tempfile_in(&self.dir)
             .map_err(|e| self.write_failed(&e))?;
         // On any error below, dropping `temp` deletes the temporary file and
@@ -460,6 +537,23 @@ impl StateStore {
     }
 }
 
+/// Reads the file at `path`, or `None` when it is larger than
+/// [`MAX_STATE_FILE_BYTES`]. Only a regular file is read: a device or a pipe
+/// could never end or block the launch.
+fn read_limited(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    if !fs::metadata(path)?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)?
+        .take(MAX_STATE_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_STATE_FILE_BYTES).then_some(bytes))
+}
+
 /// Parses a state file, checking its format version first so that a newer
 /// file is recognised as newer even when its shape has changed.
 fn parse(bytes: &[u8]) -> Result<SavedState, Unusable> {
@@ -484,7 +578,89 @@ fn parse(bytes: &[u8]) -> Result<SavedState, Unusable> {
         items.retain(|item| serde_json::from_value::<ChecklistItem>(item.clone()).is_ok());
     }
     rename_v0_1_keys(&mut value);
-    serde_json::from_value(value).map_err(|e| Unusable::Damaged(e.to_string()))
+    let mut state: SavedState =
+        serde_json::from_value(value).map_err(|e| Unusable::Damaged(e.to_string()))?;
+    check_values(&mut state).map_err(Unusable::Damaged)?;
+    Ok(state)
+}
+
+/// Checks every value of a parsed file with the rule the window applies
+/// when the admin enters it: each must be exactly as the window would have
+/// saved it (empty where the window allows that). Times are moved to UTC.
+/// The error names the field, never its value.
+fn check_values(state: &mut SavedState) -> Result<(), String> {
+    let as_saved = |value: &str, checked: Option<String>| checked.as_deref() == Some(value);
+    let mut bad = Vec::new();
+    if !state.domain.is_empty() && !as_saved(&state.domain, validate_domain(&state.domain).ok()) {
+        bad.push("domain");
+    }
+    if !state.display_name.is_empty()
+        && !as_saved(
+            &state.display_name,
+            validate_display_name(&state.display_name).ok(),
+        )
+    {
+        bad.push("display_name");
+    }
+    if check_loopback_port(u32::from(state.loopback_port)).is_err() {
+        bad.push("loopback_port");
+    }
+    if state
+        .client_id
+        .as_deref()
+        .is_some_and(|id| !is_stored_client_id(id))
+    {
+        bad.push("client_id");
+    }
+    if let Some(record) = &state.verification {
+        if !is_stored_client_id(&record.client_id) {
+            bad.push("verification.client_id");
+        }
+        if check_transport("issuer", &record.issuer).is_err() {
+            bad.push("verification.issuer");
+        }
+    }
+    let signup = &mut state.signup;
+    let times = [
+        ("updated_at", Some(&mut state.updated_at)),
+        ("welcome_seen_at", state.welcome_seen_at.as_mut()),
+        ("finished_at", state.finished_at.as_mut()),
+        (
+            "verification.at",
+            state.verification.as_mut().map(|r| &mut r.at),
+        ),
+        ("signup.opened_at", signup.opened_at.as_mut()),
+        (
+            "signup.setup_page_seen_at",
+            signup.setup_page_seen_at.as_mut(),
+        ),
+        ("signup.submitted_at", signup.submitted_at.as_mut()),
+        ("signup.instance_live_at", signup.instance_live_at.as_mut()),
+    ];
+    for (name, at) in times {
+        if let Some(at) = at {
+            match sane_utc(*at) {
+                Some(utc) => *at = utc,
+                None => bad.push(name),
+            }
+        }
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "values the assistant would not have saved: {}",
+            bad.join(", ")
+        ))
+    }
+}
+
+/// `at` in UTC, when it lies between 1970 and 2100.
+fn sane_utc(at: OffsetDateTime) -> Option<OffsetDateTime> {
+    (0..LATEST_SANE_TIME)
+        .contains(&at.unix_timestamp())
+        .then(|| at.checked_to_offset(UtcOffset::UTC))
+        .flatten()
 }
 
 /// Assistant 0.1.0 called the signup `registration`, its first time

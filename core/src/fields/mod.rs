@@ -1,11 +1,21 @@
 //! Rules shared by the fields of several steps: the field ids, how a field
 //! error is built, how characters are named in messages, and the one check
 //! every pasted credential goes through (the invite code, the Client ID and
-//! the Client Secret). Each step module adds its own rules on top.
+//! the Client Secret), and the rules of the values the state file keeps
+//! (domain, display name, loopback port, Client ID), which the state file's
+//! check on load shares with the window. Each step module adds its own
+//! rules on top.
 
+mod client_id;
+mod display_name;
 mod domain;
+mod loopback_port;
 
+pub(crate) use client_id::check_client_id;
+pub use client_id::{is_client_id_char, is_stored_client_id};
+pub use display_name::{validate_display_name, DISPLAY_NAME_MAX_CHARS};
 pub use domain::{validate_domain, DOMAIN_MAX_CHARS};
+pub use loopback_port::{check_loopback_port, validate_loopback_port, MIN_LOOPBACK_PORT};
 
 use crate::error::FieldError;
 

@@ -36,9 +36,10 @@ pub const CLIENT_SECRET_MIN_CHARS: usize = 16;
 /// Where both values are shown in JumpCloud, for the messages.
 const WHERE_TO_COPY: &str = "the “Application Saved” popup in JumpCloud (step 2)";
 
-/// Checks the Client ID and returns it trimmed.
+/// Checks the Client ID and returns it trimmed. The rule (which characters
+/// a Client ID has) is [`crate::fields::is_client_id_char`].
 pub fn validate_client_id(input: &str) -> Result<String, FieldError> {
-    check_pasted(
+    crate::fields::check_client_id(
         Pasted {
             field: FIELD_CLIENT_ID,
             required: format!("Enter the Client ID shown in {WHERE_TO_COPY}."),
@@ -49,6 +50,7 @@ pub fn validate_client_id(input: &str) -> Result<String, FieldError> {
                 "The Client ID contains an invisible character, probably copied along with it. Copy it again from {WHERE_TO_COPY}."
             ),
         },
+        WHERE_TO_COPY,
         input,
     )
     .map(str::to_owned)
@@ -99,17 +101,17 @@ fn validate_connect(input: &ConnectInput) -> Result<(String, Secret), Vec<FieldE
     let client_id = validate_client_id(&input.client_id);
     let client_secret = validate_client_secret(input.client_secret.expose());
     match (client_id, client_secret) {
-        (Ok(client_id), Ok(client_secret)) => {
-            if client_secret.expose() == client_id {
-                return Err(vec![field_error(
-                    FIELD_CLIENT_SECRET,
-                    "client_secret_is_client_id",
-                    "The Client Secret is the same as the Client ID. Copy the secret from the second field of the popup.",
-                    None,
-                )]);
-            }
-            Ok((client_id, client_secret))
+        // Checked before the Client ID's own rule: a secret pasted into both
+        // fields breaks that rule too, and this says what happened.
+        (_, Ok(client_secret)) if client_secret.expose() == input.client_id.trim() => {
+            Err(vec![field_error(
+                FIELD_CLIENT_SECRET,
+                "client_secret_is_client_id",
+                "The Client Secret is the same as the Client ID. Copy the secret from the second field of the popup.",
+                None,
+            )])
         }
+        (Ok(client_id), Ok(client_secret)) => Ok((client_id, client_secret)),
         (client_id, client_secret) => Err([client_id.err(), client_secret.err()]
             .into_iter()
             .flatten()
