@@ -19,8 +19,9 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::secret::Secret;
+use crate::step::StepId;
 
 /// How long a copied secret stays on the clipboard.
 pub const CLEAR_AFTER: Duration = Duration::from_secs(30);
@@ -150,6 +151,33 @@ impl Drop for ClipboardGuard {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What a Paste button for `field` finds on the clipboard, read in Rust so
+/// that a secret never passes through the window: the text as a [`Secret`],
+/// or a field error of `step` when the clipboard holds no text.
+pub fn pasted(
+    clipboard: &dyn Clipboard,
+    step: StepId,
+    field: &str,
+    what: &str,
+) -> Result<Secret, AppError> {
+    let text = clipboard.read_text().map(Secret::new);
+    match text {
+        Some(text) if !text.expose().trim().is_empty() => Ok(text),
+        _ => Err(AppError::invalid_input(
+            step,
+            vec![FieldError {
+                field: field.to_owned(),
+                reason: "clipboard_no_text".to_owned(),
+                message: format!(
+                    "The clipboard holds no text. Copy the {what} again, or click the field and \
+                     paste with Ctrl+V (Cmd+V on a Mac)."
+                ),
+                suggestion: None,
+            }],
+        )),
+    }
 }
 
 /// Clears the clipboard when it holds `secret` (surrounding whitespace

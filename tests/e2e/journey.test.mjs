@@ -124,13 +124,13 @@ test("journey: from an empty assistant to a live instance", { timeout: 300000 },
   await session.waitFor("#client_id");
   await setClipboard(credentials.clientId);
   await session.click("#paste-client_id");
+  await session.waitUntil(`return document.getElementById('client_id').value === ${JSON.stringify(credentials.clientId)};`, [], 5000, "the pasted Client ID");
   await setClipboard(credentials.clientSecret);
+  // Paste stores the secret straight from the clipboard into the keychain.
   await session.click("#paste-client_secret");
-  await session.waitUntil("return document.getElementById('client_secret').value.length > 0;", [], 5000, "the pasted secret");
+  await session.waitUntil("return document.getElementById('stored-status').textContent.startsWith('Client Secret stored');", [], 15000, "stored");
   await axe("step 3");
   await shot("step3");
-  await session.click("#save-credentials");
-  await session.waitUntil("return document.getElementById('stored-status').textContent.startsWith('Client Secret stored');", [], 15000, "stored");
   assert.equal(
     execFileSync("secret-tool", ["lookup", "service", SERVICE, "account", `acmejourney/jumpcloud-client-secret/${credentials.clientId}`], { encoding: "utf8" }),
     credentials.clientSecret,

@@ -130,6 +130,9 @@ test("a wrong invite code is learnt from ConductorOne at step 1, corrected there
     // Page 1 with the copied values: ConductorOne says the invite code is wrong.
     const first = await copyPage1(session, "acmesignup", "Acme Signup");
     assert.deepEqual(first, { domain: "acmesignup", displayName: "Acme Signup", inviteCode: wrong });
+    // The copied code asks clipboard managers (KDE's Klipper and others) to keep it out of their history.
+    const targets = execFileSync("xclip", ["-o", "-selection", "clipboard", "-t", "TARGETS"], { encoding: "utf8", timeout: 5000 });
+    assert.match(targets, /x-kde-passwordManagerHint/);
     const refused = await startSignup(info.accounts_base, first).then(
       () => assert.fail("ConductorOne accepted a wrong invite code"),
       (err) => err,

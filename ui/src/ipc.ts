@@ -6,6 +6,7 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { ChecklistItem } from "./bindings/ChecklistItem";
 import type { CredentialsSaved } from "./bindings/CredentialsSaved";
 import type { InstanceFieldsCheck } from "./bindings/InstanceFieldsCheck";
+import type { InviteCodePasted } from "./bindings/InviteCodePasted";
 import type { JumpcloudAppForm } from "./bindings/JumpcloudAppForm";
 import type { KeychainStatus } from "./bindings/KeychainStatus";
 import type { AccessForm } from "./bindings/AccessForm";
@@ -77,6 +78,10 @@ export const api = {
     call<SavedState>("save_instance", {
       input: { domain, display_name: displayName, invite_code: inviteCode },
     }),
+  // The Paste buttons: Rust reads the clipboard (the window cannot), and a
+  // pasted secret goes straight into the keychain.
+  pasteInviteCode: (domain: string, displayName: string) =>
+    call<InviteCodePasted>("paste_invite_code", { domain, displayName }),
   jumpcloudAppForm: () => call<JumpcloudAppForm>("jumpcloud_app_form"),
   regions: () => call<RegionOption[]>("regions"),
   setRegion: (region: Region) => call<JumpcloudAppForm>("set_region", { region }),
@@ -86,6 +91,8 @@ export const api = {
     call<CredentialsSaved>("save_credentials", {
       input: { client_id: clientId, client_secret: clientSecret },
     }),
+  pasteClientId: () => call<string>("paste_client_id"),
+  pasteClientSecret: (clientId: string) => call<CredentialsSaved>("paste_client_secret", { clientId }),
   verifySso: (onProgress: (p: LoginProgress) => void) => {
     const channel = new Channel<LoginProgress>();
     channel.onmessage = onProgress;

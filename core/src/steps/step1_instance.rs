@@ -304,3 +304,106 @@ mod tests {
         );
     }
 }
+
+/// What the window shows after the invite code was pasted and stored.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct InviteCodePasted {
+    /// The keychain that holds the code, e.g. "GNOME Keyring".
+    pub store_name: String,
+    /// True when the clipboard still held the code and was emptied.
+    pub clipboard_cleared: bool,
+    pub progress: crate::progress::SavedState,
+}
+
+impl crate::session::Session {
+    /// The invite code's Paste button: the clipboard is read here, in Rust,
+    /// and step 1 saved with the typed domain and display name as by
+    /// [`Setup::save_instance`], so the code goes straight into the keychain
+    /// without passing through the window. The clipboard is then emptied if
+    /// it still holds the code.
+    pub async fn paste_invite_code(
+        &self,
+        domain: String,
+        display_name: String,
+        clipboard: &dyn crate::clipboard_guard::Clipboard,
+    ) -> Result<InviteCodePasted, AppError> {
+        let invite_code = crate::clipboard_guard::pasted(
+            clipboard,
+            StepId::Instance,
+            FIELD_INVITE_CODE,
+            "invite code",
+        )?;
+        let input = InstanceInput {
+            domain,
+            display_name,
+            invite_code,
+        };
+        let pasted = input.invite_code.clone();
+        let (progress, store_name) = self
+            .with_secrets(move |setup, secrets| {
+                setup.save_instance(&input, secrets)?;
+                Ok((setup.state().clone(), secrets.store_name().to_owned()))
+            })
+            .await?;
+        Ok(InviteCodePasted {
+            store_name,
+            clipboard_cleared: crate::clipboard_guard::clear_if_unchanged(clipboard, &pasted),
+            progress,
+        })
+    }
+}
+
+#[cfg(test)]
+mod paste_tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::clipboard_guard::tests::FakeClipboard;
+    use crate::keychain::MemoryStore;
+    use crate::session::Session;
+    use crate::setup::test_support::setup;
+
+    #[tokio::test]
+    async fn a_pasted_invite_code_goes_from_the_clipboard_to_the_keychain() {
+        let (wizard, _dir) = setup();
+        let store = Arc::new(MemoryStore::default());
+        let session = Session::new(wizard, None, Some(store.clone()));
+        let clipboard = FakeClipboard::default();
+        clipboard.admin_copies("Invite-AbC\n");
+        let pasted = session
+            .paste_invite_code("acmeco".into(), "Acme Co".into(), &clipboard)
+            .await
+            .expect("stored");
+        assert!(pasted.progress.invite_code_stored);
+        assert!(pasted.clipboard_cleared);
+        assert_eq!(clipboard.holds(), None);
+        let code = store
+            .get(&SecretKey::invite_code("acmeco"))
+            .expect("in the keychain");
+        assert_eq!(code.expose(), "Invite-AbC");
+    }
+
+    #[tokio::test]
+    async fn nothing_or_a_bad_code_on_the_clipboard_is_an_error_at_the_field() {
+        let (wizard, _dir) = setup();
+        let store = Arc::new(MemoryStore::default());
+        let session = Session::new(wizard, None, Some(store.clone()));
+        let clipboard = FakeClipboard::default();
+        let err = session
+            .paste_invite_code("acmeco".into(), "Acme Co".into(), &clipboard)
+            .await
+            .expect_err("empty clipboard");
+        assert_eq!(err.fields[0].field, FIELD_INVITE_CODE);
+        assert_eq!(err.fields[0].reason, "clipboard_no_text");
+
+        clipboard.admin_copies("Abc Def");
+        let err = session
+            .paste_invite_code("acmeco".into(), "Acme Co".into(), &clipboard)
+            .await
+            .expect_err("a space in the middle");
+        assert_eq!(err.fields[0].field, FIELD_INVITE_CODE);
+        assert!(!store.contains(&SecretKey::invite_code("acmeco")));
+        assert!(!session.setup().state().invite_code_stored);
+    }
+}

@@ -790,3 +790,112 @@ mod tests {
         }
     }
 }
+
+impl Session {
+    /// The Client Secret's Paste button: the clipboard is read here, in
+    /// Rust, and the secret stored with `client_id` as by
+    /// [`Session::save_credentials`] (the clipboard is emptied afterwards if
+    /// it still holds it). The secret never passes through the window.
+    pub async fn paste_client_secret(
+        &self,
+        client_id: String,
+        clipboard: &dyn Clipboard,
+    ) -> Result<CredentialsSaved, AppError> {
+        let client_secret = crate::clipboard_guard::pasted(
+            clipboard,
+            StepId::Connect,
+            crate::fields::FIELD_CLIENT_SECRET,
+            "Client Secret",
+        )?;
+        let input = ConnectInput {
+            client_id,
+            client_secret,
+        };
+        self.save_credentials(input, clipboard).await
+    }
+}
+
+/// The Client ID's Paste button: the clipboard's text when it is a valid
+/// Client ID (not a secret, so it goes to the window's field), or the
+/// field's error.
+pub fn paste_client_id(clipboard: &dyn Clipboard) -> Result<String, AppError> {
+    let text = crate::clipboard_guard::pasted(
+        clipboard,
+        StepId::Connect,
+        crate::fields::FIELD_CLIENT_ID,
+        "Client ID",
+    )?;
+    validate_client_id(text.expose())
+        .map_err(|field| AppError::invalid_input(StepId::Connect, vec![field]))
+}
+
+#[cfg(test)]
+mod paste_tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::clipboard_guard::tests::FakeClipboard;
+    use crate::keychain::MemoryStore;
+    use crate::setup::test_support::{instance, setup};
+
+    fn session_after_step1() -> (Session, Arc<MemoryStore>, tempfile::TempDir) {
+        let (mut wizard, dir) = setup();
+        let store = Arc::new(MemoryStore::default());
+        wizard
+            .save_instance(&instance("acmeco", "Invite-1"), store.as_ref())
+            .expect("step 1 saved");
+        (Session::new(wizard, None, Some(store.clone())), store, dir)
+    }
+
+    #[tokio::test]
+    async fn a_pasted_secret_goes_from_the_clipboard_to_the_keychain() {
+        let (session, store, _dir) = session_after_step1();
+        let clipboard = FakeClipboard::default();
+        clipboard.admin_copies("  jc-secret-value-123\n");
+        let saved = session
+            .paste_client_secret("abc123def".into(), &clipboard)
+            .await
+            .expect("stored");
+        assert!(saved.progress.client_secret_stored);
+        assert!(saved.clipboard_cleared);
+        assert_eq!(clipboard.holds(), None);
+        let stored = store
+            .get(&SecretKey::client_secret("acmeco", "abc123def"))
+            .expect("in the keychain");
+        assert_eq!(stored.expose(), "jc-secret-value-123");
+    }
+
+    #[tokio::test]
+    async fn an_empty_or_invalid_clipboard_is_an_error_at_the_field() {
+        let (session, store, _dir) = session_after_step1();
+        let clipboard = FakeClipboard::default();
+        let err = session
+            .paste_client_secret("abc123def".into(), &clipboard)
+            .await
+            .expect_err("nothing to paste");
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        assert_eq!(err.fields[0].field, "client_secret");
+        assert_eq!(err.fields[0].reason, "clipboard_no_text");
+
+        clipboard.admin_copies("two words");
+        let err = session
+            .paste_client_secret("abc123def".into(), &clipboard)
+            .await
+            .expect_err("not a secret");
+        assert_eq!(err.fields[0].field, "client_secret");
+        assert!(!format!("{err:?}").contains("two words"));
+        assert!(!store.contains(&SecretKey::client_secret("acmeco", "abc123def")));
+        // An invalid paste is left on the clipboard: it may be something else.
+        assert_eq!(clipboard.holds().as_deref(), Some("two words"));
+    }
+
+    #[test]
+    fn the_client_id_paste_is_checked_and_returned() {
+        let clipboard = FakeClipboard::default();
+        clipboard.admin_copies(" abc123def \n");
+        assert_eq!(paste_client_id(&clipboard).expect("valid"), "abc123def");
+        clipboard.admin_copies("not an id!");
+        let err = paste_client_id(&clipboard).expect_err("invalid");
+        assert_eq!(err.fields[0].field, "client_id");
+    }
+}

@@ -2,9 +2,11 @@
 
 use c1_setup_core::progress::SavedState;
 use c1_setup_core::session::Session;
-use c1_setup_core::steps::step1_instance::{InstanceFieldsCheck, InstanceInput};
+use c1_setup_core::steps::step1_instance::{InstanceFieldsCheck, InstanceInput, InviteCodePasted};
 use c1_setup_core::AppError;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+
+use crate::clipboard::SystemClipboard;
 
 /// Checks the domain and display name while the admin types (the invite code
 /// is only sent once, on Continue).
@@ -31,5 +33,19 @@ pub async fn save_instance(
             setup.save_instance(&input, secrets)?;
             Ok(setup.state().clone())
         })
+        .await
+}
+
+/// The invite code's Paste button: Rust reads the clipboard and saves step 1
+/// with the code straight into the keychain; the code never reaches the window.
+#[tauri::command]
+pub async fn paste_invite_code<R: Runtime>(
+    app: AppHandle<R>,
+    session: State<'_, Session>,
+    domain: String,
+    display_name: String,
+) -> Result<InviteCodePasted, AppError> {
+    session
+        .paste_invite_code(domain, display_name, &SystemClipboard(app))
         .await
 }

@@ -3,7 +3,7 @@
 
 use c1_setup_core::login::{LoginProgress, Verified};
 use c1_setup_core::session::{Session, Task};
-use c1_setup_core::steps::step3_connect::{ConnectInput, CredentialsSaved};
+use c1_setup_core::steps::step3_connect::{self, ConnectInput, CredentialsSaved};
 use c1_setup_core::AppError;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -20,6 +20,26 @@ pub async fn save_credentials<R: Runtime>(
     input: ConnectInput,
 ) -> Result<CredentialsSaved, AppError> {
     session.save_credentials(input, &SystemClipboard(app)).await
+}
+
+/// The Client Secret's Paste button: Rust reads the clipboard and stores the
+/// secret with `client_id`; the secret never reaches the window.
+#[tauri::command]
+pub async fn paste_client_secret<R: Runtime>(
+    app: AppHandle<R>,
+    session: State<'_, Session>,
+    client_id: String,
+) -> Result<CredentialsSaved, AppError> {
+    session
+        .paste_client_secret(client_id, &SystemClipboard(app))
+        .await
+}
+
+/// The Client ID's Paste button: the clipboard's text, once checked (a
+/// Client ID is not a secret). The window itself cannot read the clipboard.
+#[tauri::command]
+pub fn paste_client_id<R: Runtime>(app: AppHandle<R>) -> Result<String, AppError> {
+    step3_connect::paste_client_id(&SystemClipboard(app))
 }
 
 /// Runs the verification login with the stored secret, reporting progress

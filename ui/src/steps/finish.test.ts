@@ -101,13 +101,52 @@ describe("step 4 and the done screen", () => {
 });
 
 describe("step 3 Paste buttons", () => {
+  it("ask Rust, and the secret is stored without passing through the page", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "paste_client_secret") {
+        return { store_name: "GNOME Keyring", clipboard_cleared: true, progress: { ...verifiedProgress, verification: null } };
+      }
+      return null;
+    });
+    const view = connectStep(testContext({ ...verifiedProgress, client_secret_stored: false, verification: null }));
+    document.body.appendChild(view.render());
+    document.querySelector<HTMLButtonElement>("#paste-client_secret")?.click();
+    await settle(3);
+    expect(calls.map((c) => c.cmd)).toContain("paste_client_secret");
+    expect(calls.find((c) => c.cmd === "paste_client_secret")?.args).toEqual({ clientId: verifiedProgress.client_id });
+    expect(calls.some((c) => c.cmd.startsWith("plugin:clipboard-manager"))).toBe(false);
+    expect(document.querySelector("#stored-status")?.textContent).toBe("Client Secret stored in GNOME Keyring. Your clipboard was emptied.");
+    expect(document.querySelector<HTMLInputElement>("#client_secret")?.value).toBe("");
+  });
+
   it("say what to do at the field when the clipboard holds no text", async () => {
-    mockIPC((cmd) => (cmd === "plugin:clipboard-manager|read_text" ? Promise.reject(new Error("no text")) : null));
+    mockIPC((cmd) =>
+      cmd === "paste_client_secret"
+        ? // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+          Promise.reject({
+            kind: "invalid_input",
+            message: "m",
+            fix: "f",
+            fields: [{ field: "client_secret", reason: "clipboard_no_text", message: "The clipboard holds no text. Copy the Client Secret again, or click the field and paste with Ctrl+V (Cmd+V on a Mac)." }],
+          })
+        : null,
+    );
     const view = connectStep(testContext({ ...verifiedProgress, verification: null }));
     document.body.appendChild(view.render());
     document.querySelector<HTMLButtonElement>("#paste-client_secret")?.click();
     await settle(3);
     expect(document.querySelector("#client_secret-error")?.textContent).toContain("Ctrl+V");
     expect(document.querySelector("#client_secret")?.getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("put a pasted Client ID in its field", async () => {
+    mockIPC((cmd) => (cmd === "paste_client_id" ? "pasted-client-id" : null));
+    const view = connectStep(testContext({ ...verifiedProgress, client_id: null, verification: null }));
+    document.body.appendChild(view.render());
+    document.querySelector<HTMLButtonElement>("#paste-client_id")?.click();
+    await settle(3);
+    expect(document.querySelector<HTMLInputElement>("#client_id")?.value).toBe("pasted-client-id");
   });
 });

@@ -1,12 +1,14 @@
 // Step 1: create your ConductorOne instance. Domain and display name are
 // checked in Rust as the admin types; the invite code is sent once, straight
-// into the keychain, and the field is emptied. The step ends with page 1 of
+// into the keychain, and the field is emptied (its Paste button has Rust read
+// the clipboard and store it, so a pasted code never passes through here). The step ends with page 1 of
 // ConductorOne's signup (signup.ts); Continue without having confirmed its
 // second page asks once.
 import { el } from "../dom";
 import { api, CommandError, appError } from "../ipc";
 import type { Context } from "../context";
 import type { FieldError } from "../bindings/FieldError";
+import type { SavedState } from "../bindings/SavedState";
 import { notifyChange, type StepView } from "../stepper";
 import { errorPanel, field, revealToggle } from "../ui";
 import { startSection, SETUP_PAGE_TITLE } from "./signup";
@@ -41,7 +43,14 @@ export function instanceStep(ctx: Context): StepView {
       : "From your ConductorOne invitation. It is case-sensitive: paste it exactly as you received it.",
     placeholder: ctx.progress.invite_code_stored ? "Stored: leave empty to keep" : "",
   });
-  invite.root.querySelector(".field-row")?.appendChild(revealToggle(invite.input, "invite code"));
+  // Paste asks Rust, which reads the clipboard and stores the code (with
+  // the domain and display name) straight into the keychain: the code never
+  // passes through this page.
+  const pasteInvite = el("button", { type: "button", class: "secondary small", id: "paste-invite_code" }, "Paste");
+  pasteInvite.setAttribute("aria-label", "Paste the invite code from the clipboard");
+  const inviteStored = el("p", { class: "stored", id: "invite-stored", role: "status" });
+  invite.root.querySelector(".field-row")?.append(pasteInvite, revealToggle(invite.input, "invite code"));
+  invite.root.append(inviteStored);
   const failure = el("div", { class: "step-error" });
   const confirmBox = el("div", { class: "confirm", "aria-live": "assertive" });
   let confirmPending = false;
@@ -72,29 +81,50 @@ export function instanceStep(ctx: Context): StepView {
     notifyChange(invite.root);
   });
 
+  function saved(progress: SavedState): void {
+    ctx.progress = progress;
+    // The code now lives in the keychain only.
+    invite.input.value = "";
+    codeTyped = false;
+    domain.input.value = ctx.progress.domain;
+    invite.input.placeholder = "Stored: leave empty to keep";
+    signup.update();
+  }
+
+  function showSaveError(err: unknown): void {
+    const error = appError(err);
+    if (err instanceof CommandError && error.kind === "invalid_input") {
+      for (const f of [domain, displayName, invite]) f.setError(errorsFor(error.fields ?? [], f.input.id));
+      const first = [domain, displayName, invite].find((f) => f.input.getAttribute("aria-invalid") === "true");
+      first?.input.focus();
+    } else {
+      failure.replaceChildren(errorPanel(error));
+    }
+  }
+
   async function save(): Promise<boolean> {
     failure.replaceChildren();
     try {
-      ctx.progress = await api.saveInstance(domain.input.value, displayName.input.value, invite.input.value);
-      // The code now lives in the keychain only.
-      invite.input.value = "";
-      codeTyped = false;
-      domain.input.value = ctx.progress.domain;
-      invite.input.placeholder = "Stored: leave empty to keep";
-      signup.update();
+      saved(await api.saveInstance(domain.input.value, displayName.input.value, invite.input.value));
       return true;
     } catch (err) {
-      const error = appError(err);
-      if (err instanceof CommandError && error.kind === "invalid_input") {
-        for (const f of [domain, displayName, invite]) f.setError(errorsFor(error.fields ?? [], f.input.id));
-        const first = [domain, displayName, invite].find((f) => f.input.getAttribute("aria-invalid") === "true");
-        first?.input.focus();
-      } else {
-        failure.replaceChildren(errorPanel(error));
-      }
+      showSaveError(err);
       return false;
     }
   }
+
+  pasteInvite.addEventListener("click", () => {
+    failure.replaceChildren();
+    api
+      .pasteInviteCode(domain.input.value, displayName.input.value)
+      .then((result) => {
+        saved(result.progress);
+        for (const f of [domain, displayName, invite]) f.setError(null);
+        inviteStored.textContent = `Stored in ${result.store_name}.${result.clipboard_cleared ? " Your clipboard was emptied." : ""}`;
+        notifyChange(invite.root);
+      })
+      .catch(showSaveError);
+  });
 
   const signup = startSection(ctx, save, (text) => { domainWarning.textContent = text ?? ""; });
 

@@ -1,14 +1,14 @@
 // Step 3: connect JumpCloud to ConductorOne. The Client ID and secret are
-// pasted (or typed), sent to Rust once and stored in the keychain; the secret
-// field is emptied at once. "Test sign-in with JumpCloud" then proves the app
+// pasted (Rust reads the clipboard: a pasted secret goes straight into the
+// keychain, never through this page) or typed, sent to Rust once and stored
+// in the keychain; the secret field is emptied at once. "Test sign-in with JumpCloud" then proves the app
 // works with a real sign-in that changes nothing, and explains any failure
 // with its fix. Once it passed, the signup section (signup.ts) hands the
 // Client ID and secret to ConductorOne's page.
-import { readText } from "@tauri-apps/plugin-clipboard-manager";
 import { el, clear } from "../dom";
 import { api, appError, CommandError } from "../ipc";
 import { verifiedEmail, type Context } from "../context";
-import type { FieldError } from "../bindings/FieldError";
+import type { CredentialsSaved } from "../bindings/CredentialsSaved";
 import type { LoginProgress } from "../bindings/LoginProgress";
 import type { Verified } from "../bindings/Verified";
 import { notifyChange, type StepView } from "../stepper";
@@ -28,34 +28,33 @@ export function connectStep(ctx: Context): StepView {
     type: "password",
     hint: "Shown only once by JumpCloud. It goes straight into your system's keychain; afterwards the assistant empties your clipboard if it still holds it.",
   });
-  const pasteButton = (target: HTMLInputElement, field: { setError: (e: FieldError | null) => void }, what: string) => {
+  // The Paste buttons ask Rust, which reads the clipboard: the Client ID
+  // comes back to its field; the secret goes straight into the keychain.
+  const pasteButton = (target: HTMLInputElement, what: string, paste: () => Promise<void>) => {
     const button = el("button", { type: "button", class: "secondary small", id: `paste-${target.id}` }, "Paste");
     button.setAttribute("aria-label", `Paste the ${what} from the clipboard`);
-    button.addEventListener("click", () => {
-      const cannotRead = () => {
-        field.setError({
-          field: target.id,
-          reason: "clipboard_unreadable",
-          message: `The clipboard holds no text. Copy the ${what} in JumpCloud again, or click the field and paste with Ctrl+V (Cmd+V on a Mac).`,
-        });
-        target.focus();
-      };
-      readText()
-        .then((text) => {
-          if (text.trim() === "") {
-            cannotRead();
-            return;
-          }
-          target.value = text.trim();
-          target.dispatchEvent(new Event("input"));
-        })
-        .catch(cannotRead);
-    });
+    button.addEventListener("click", () => { void paste(); });
     return button;
   };
-  clientId.root.querySelector(".field-row")?.appendChild(pasteButton(clientId.input, clientId, "Client ID"));
+  const pasteClientId = async () => {
+    try {
+      clientId.input.value = await api.pasteClientId();
+      clientId.input.dispatchEvent(new Event("input"));
+    } catch (err) {
+      showSaveError(err);
+    }
+  };
+  const pasteSecret = async () => {
+    saveError.replaceChildren();
+    try {
+      showSaved(await api.pasteClientSecret(clientId.input.value));
+    } catch (err) {
+      showSaveError(err);
+    }
+  };
+  clientId.root.querySelector(".field-row")?.appendChild(pasteButton(clientId.input, "Client ID", pasteClientId));
   const secretRow = secret.root.querySelector(".field-row");
-  secretRow?.append(pasteButton(secret.input, secret, "Client Secret"), revealToggle(secret.input, "Client Secret"));
+  secretRow?.append(pasteButton(secret.input, "Client Secret", pasteSecret), revealToggle(secret.input, "Client Secret"));
 
   const stored = el("p", { class: "stored", id: "stored-status", role: "status" });
   const save = el("button", { type: "button", class: "secondary", id: "save-credentials" }, "Save to keychain");
@@ -78,25 +77,38 @@ export function connectStep(ctx: Context): StepView {
     stored.textContent = `Client Secret stored in ${where}.${clipboardCleared ? " Your clipboard was emptied." : ""}`;
   }
 
+  function showSaved(result: CredentialsSaved): void {
+    ctx.progress = result.progress;
+    clientId.input.value = result.progress.client_id ?? clientId.input.value;
+    clientId.setError(null);
+    secret.setError(null);
+    secret.input.value = "";
+    showStored(result.store_name, result.clipboard_cleared);
+    updateButtons();
+  }
+
+  function showSaveError(err: unknown): void {
+    const error = appError(err);
+    if (err instanceof CommandError && error.kind === "invalid_input") {
+      const clientIdError = error.fields?.find((f) => f.field === "client_id") ?? null;
+      const secretError = error.fields?.find((f) => f.field === "client_secret") ?? null;
+      clientId.setError(clientIdError);
+      secret.setError(secretError);
+      (clientIdError ? clientId.input : secret.input).focus();
+    } else {
+      saveError.replaceChildren(errorPanel(error));
+    }
+  }
+
   async function saveCredentials(): Promise<boolean> {
     saveError.replaceChildren();
     const typedSecret = secret.input.value;
     if (typedSecret === "" && ctx.progress.client_secret_stored && clientId.input.value.trim() === ctx.progress.client_id) return true;
     try {
-      const result = await api.saveCredentials(clientId.input.value, typedSecret);
-      ctx.progress = result.progress;
-      clientId.setError(null);
-      secret.setError(null);
-      showStored(result.store_name, result.clipboard_cleared);
+      showSaved(await api.saveCredentials(clientId.input.value, typedSecret));
       return true;
     } catch (err) {
-      const error = appError(err);
-      if (err instanceof CommandError && error.kind === "invalid_input") {
-        clientId.setError(error.fields?.find((f) => f.field === "client_id") ?? null);
-        secret.setError(error.fields?.find((f) => f.field === "client_secret") ?? null);
-      } else {
-        saveError.replaceChildren(errorPanel(error));
-      }
+      showSaveError(err);
       return false;
     } finally {
       // The secret was sent (or refused); either way it leaves the page now.

@@ -91,6 +91,56 @@ describe("step 1 view", () => {
   });
 });
 
+describe("step 1 Paste button", () => {
+  it("has Rust store the clipboard's code and shows where, the page never sees it", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "check_instance_fields") return { domain: "acmeco", instance_url: "https://acmeco.conductor.one/", errors: [] };
+      if (cmd === "paste_invite_code") {
+        return { store_name: "GNOME Keyring", clipboard_cleared: true, progress: { ...freshProgress, domain: "acmeco", display_name: "Acme", invite_code_stored: true } };
+      }
+      return null;
+    });
+    const ctx = testContext();
+    const view = instanceStep(ctx);
+    document.body.appendChild(view.render());
+    type(document.querySelector("#domain"), "acmeco");
+    type(document.querySelector("#display_name"), "Acme");
+    await settle();
+    document.querySelector<HTMLButtonElement>("#paste-invite_code")?.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "paste_invite_code")?.args).toEqual({ domain: "acmeco", displayName: "Acme" });
+    expect(calls.some((c) => c.cmd.startsWith("plugin:"))).toBe(false);
+    expect(document.querySelector("#invite-stored")?.textContent).toBe("Stored in GNOME Keyring. Your clipboard was emptied.");
+    expect(document.querySelector<HTMLInputElement>("#invite_code")?.value).toBe("");
+    expect(ctx.progress.invite_code_stored).toBe(true);
+    expect(view.ready()).toBe(true);
+  });
+
+  it("shows at the field that the clipboard holds no code", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "check_instance_fields") return { domain: "acmeco", instance_url: null, errors: [] };
+      if (cmd === "paste_invite_code") {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        return Promise.reject({
+          kind: "invalid_input",
+          message: "m",
+          fix: "f",
+          fields: [{ field: "invite_code", reason: "clipboard_no_text", message: "The clipboard holds no text." }],
+        });
+      }
+      return null;
+    });
+    const view = instanceStep(testContext());
+    document.body.appendChild(view.render());
+    document.querySelector<HTMLButtonElement>("#paste-invite_code")?.click();
+    await settle();
+    expect(document.querySelector("#invite_code-error")?.textContent).toBe("The clipboard holds no text.");
+    expect(document.activeElement?.id).toBe("invite_code");
+  });
+});
+
 describe("step 2 view", () => {
   const form = {
     region: "us",
