@@ -298,7 +298,9 @@ impl Endpoints {
     }
 
     /// Whether `url` is one the assistant may open in the system browser: it
-    /// must be exactly one of the pages this table builds.
+    /// must be exactly one of the pages this table builds. The instance's
+    /// address counts only for a `domain` that is one lower-case DNS label,
+    /// so that no value can turn it into another site's address.
     pub fn is_openable(&self, url: &str, domain: Option<&str>) -> bool {
         let mut allowed = vec![
             self.sso_apps_page(),
@@ -306,11 +308,23 @@ impl Endpoints {
             self.signup_page(),
             C1_DOCS.to_owned(),
         ];
-        if let Some(domain) = domain {
+        if let Some(domain) = domain.filter(|d| is_dns_label(d)) {
             allowed.push(self.instance_url(domain));
         }
         allowed.iter().any(|a| a == url)
     }
+}
+
+/// One DNS label as the instance's address uses it: 1 to 63 of `a-z`, `0-9`
+/// and `-`, not starting or ending with `-`. (The domain field's own check,
+/// with its messages, is `fields::validate_domain`.)
+fn is_dns_label(label: &str) -> bool {
+    (1..=63).contains(&label.len())
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
 }
 
 fn join(base: &Url, path: &str) -> String {
@@ -473,6 +487,10 @@ mod tests {
         assert!(!e.is_openable("https://acme.conductor.one/", None));
         assert!(!e.is_openable("https://evil.example/", None));
         assert!(!e.is_openable("file:///etc/passwd", None));
+        for domain in ["evil.example/x?", "evil.example#", "Acme", "-acme", ""] {
+            let url = e.instance_url(domain);
+            assert!(!e.is_openable(&url, Some(domain)), "{url}");
+        }
     }
 
     #[test]

@@ -71,9 +71,11 @@ impl Setup {
         })
     }
 
-    /// The address of one of the endpoint table's pages, for the browser.
+    /// The address of one of the endpoint table's pages, for the browser,
+    /// once the table's own check ([`Endpoints::is_openable`]) agrees.
     pub fn page_url(&self, page: Page) -> Result<String, AppError> {
-        self.endpoints()?
+        let endpoints = self.endpoints()?;
+        let url = endpoints
             .page_url(page, &self.state.domain)
             .ok_or_else(|| {
                 AppError::new(
@@ -82,7 +84,22 @@ impl Setup {
                     "Enter your ConductorOne domain in step 1 first.",
                 )
                 .at_step(StepId::Instance)
-            })
+            })?;
+        self.openable(&endpoints, url)
+    }
+
+    /// `url`, if the endpoint table allows opening it in the browser.
+    pub(crate) fn openable(&self, endpoints: &Endpoints, url: String) -> Result<String, AppError> {
+        if endpoints.is_openable(&url, Some(&self.state.domain)) {
+            return Ok(url);
+        }
+        tracing::warn!(%url, "refused to open an address the endpoint table does not allow");
+        Err(AppError::new(
+            ErrorKind::UrlNotAllowed,
+            "The assistant refused to open an address that is not one of its own pages.",
+            "Check the domain in step 1 and enter it again if it looks wrong.",
+        )
+        .at_step(StepId::Instance))
     }
 
     /// Writes the progress to the state file.
@@ -225,6 +242,8 @@ pub(crate) mod test_support {
 #[cfg(test)]
 mod tests {
     use super::test_support::*;
+    use crate::endpoints::Page;
+    use crate::error::ErrorKind;
     use crate::keychain::MemoryStore;
     use crate::step::StepId;
 
@@ -240,5 +259,21 @@ mod tests {
         assert!(s.state().domain.is_empty());
         assert!(!s.state().invite_code_stored && !s.state().client_secret_stored);
         assert_eq!(s.state().current_step, StepId::Instance);
+    }
+
+    #[test]
+    fn pages_open_only_after_the_endpoint_tables_check() {
+        let (mut s, _dir) = setup();
+        s.state.domain = "acmeco".into();
+        assert_eq!(
+            s.page_url(Page::Instance).expect("allowed"),
+            "https://acmeco.conductor.one/"
+        );
+        // A domain that got past the checks some other way is refused.
+        s.state.domain = "evil.example/x?".into();
+        let err = s.page_url(Page::Instance).expect_err("refused");
+        assert_eq!(err.kind, ErrorKind::UrlNotAllowed);
+        assert!(!err.message.contains("evil"), "{}", err.message);
+        assert!(s.page_url(Page::Signup).is_ok());
     }
 }

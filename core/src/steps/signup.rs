@@ -69,12 +69,14 @@ impl Setup {
             )
             .at_step(StepId::Instance));
         }
+        let endpoints = self.endpoints()?;
+        let url = self.openable(&endpoints, endpoints.signup_page())?;
         let signup = &mut self.state.signup;
         signup.opened_at = Some(OffsetDateTime::now_utc());
         signup.setup_page_seen_at = None;
         signup.submitted_at = None;
         self.save()?;
-        Ok(self.endpoints()?.signup_page())
+        Ok(url)
     }
 
     /// The admin sees page 2, "Setting up JumpCloud to work with ConductorOne".
