@@ -2,6 +2,12 @@
 //! (command name + JSON body with the UI's argument names), through Tauri's
 //! mock runtime, so a renamed command or argument fails here rather than in
 //! the window.
+//!
+//! The app is built with its real context (tauri.conf.json and the
+//! capabilities in capabilities/, compiled in by `generate_context!`), so
+//! every call passes Tauri's permission check as in the window: a command
+//! the capability does not grant is refused here too. (`mock_context` has
+//! an empty access list, with which Tauri skips the check altogether.)
 
 use std::sync::Arc;
 
@@ -12,11 +18,9 @@ use c1_setup_core::session::Session;
 use c1_setup_core::setup::Setup;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
+use tauri::{Manager, WebviewWindow};
 
 struct Harness {
     _app: tauri::App<MockRuntime>,
@@ -35,8 +39,10 @@ fn harness() -> Harness {
     let store: Arc<dyn SecretStore> = secrets.clone();
     let state = Session::new(setup, None, Some(store));
     let app = c1_setup_app::builder(mock_builder(), state)
-        .build(mock_context(noop_assets()))
+        .build(tauri::generate_context!(test = true))
         .expect("the app builds on the mock runtime");
+    // The window the capability names (the mock runtime does not open
+    // tauri.conf.json's windows by itself).
     let window = tauri::WebviewWindowBuilder::new(&app, "main", tauri::WebviewUrl::default())
         .build()
         .expect("the main window builds");
@@ -48,21 +54,26 @@ fn harness() -> Harness {
     }
 }
 
+/// Invokes `cmd` from `window` as its page would (the app's own origin).
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("valid url"),
+            body: InvokeBody::Json(body),
+            headers: tauri::http::HeaderMap::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|r| r.deserialize::<Value>().expect("JSON response"))
+}
+
 impl Harness {
     fn invoke(&self, cmd: &str, body: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().expect("valid url"),
-                body: InvokeBody::Json(body),
-                headers: tauri::http::HeaderMap::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|r| r.deserialize::<Value>().expect("JSON response"))
+        invoke(&self.window, cmd, body)
     }
 
     fn save_step1(&self) {
@@ -289,4 +300,63 @@ fn step4_form_checklist_and_finish_round_trip() {
     assert!(h
         .invoke("set_access_checklist", json!({"ticked": ["no_such_item"]}))
         .is_err());
+}
+
+#[test]
+fn what_the_capability_does_not_grant_is_refused() {
+    let h = harness();
+    // The window reads no clipboard, opens nothing and shows no dialog
+    // itself: Rust does each on its behalf.
+    for (cmd, body) in [
+        ("plugin:clipboard-manager|read_text", json!({})),
+        ("plugin:clipboard-manager|write_text", json!({"text": "x"})),
+        ("plugin:opener|open_url", json!({"url": "https://example.com/"})),
+        ("plugin:dialog|save", json!({"options": {}})),
+    ] {
+        let refused = h.invoke(cmd, body).expect_err(cmd);
+        let message = refused.as_str().unwrap_or_default();
+        assert!(
+            message.contains("not allowed"),
+            "{cmd} must be refused by the capability, got {refused}"
+        );
+    }
+}
+
+#[test]
+fn a_window_the_capability_does_not_name_can_call_no_command() {
+    let h = harness();
+    let other = tauri::WebviewWindowBuilder::new(
+        h.window.app_handle(),
+        "other",
+        tauri::WebviewUrl::default(),
+    )
+    .build()
+    .expect("a second window builds");
+    let refused = invoke(&other, "app_info", json!({})).expect_err("not granted to this window");
+    assert!(
+        refused.as_str().unwrap_or_default().contains("not allowed"),
+        "got {refused}"
+    );
+    // The same command from the window the capability names is answered.
+    h.invoke("app_info", json!({})).expect("granted to main");
+}
+
+#[test]
+fn the_paste_buttons_are_granted_and_take_the_uis_argument_names() {
+    let h = harness();
+    h.save_step1();
+    // The clipboard is the machine's; whatever it holds, the answer is the
+    // command's own (a stored value or a field error), not a refusal.
+    for (cmd, body) in [
+        ("paste_client_id", json!({})),
+        ("paste_client_secret", json!({"clientId": "abc123def"})),
+        (
+            "paste_invite_code",
+            json!({"domain": "acmeco", "displayName": "Acme Co"}),
+        ),
+    ] {
+        if let Err(err) = h.invoke(cmd, body) {
+            assert!(err["kind"].is_string(), "{cmd}: {err}");
+        }
+    }
 }
