@@ -1,95 +1,147 @@
-//! The setup report made while the Client Secret and the invite code are in
-//! the keychain (the in-memory stand-in) contains neither of them.
+//! The setup report exported after the whole journey, run through the real
+//! use-cases with the Client Secret and the invite code in the keychain (the
+//! in-memory stand-in) and handed to the verification, contains neither of
+//! them. A control shows the check does catch a value the report prints.
 
-use c1_setup_core::endpoints::{Endpoints, Region};
+use std::collections::BTreeSet;
+
+use c1_setup_core::endpoints::{Overrides, Region};
 use c1_setup_core::keychain::{MemoryStore, SecretKey, SecretStore};
-use c1_setup_core::login::{CheckId, CheckResult};
-use c1_setup_core::progress::{
-    AccessItem, SavedState, Signup, VerificationOutcome, VerificationRecord,
-};
-use c1_setup_core::report::report_markdown;
-use c1_setup_core::steps::step4_access::access_form;
+use c1_setup_core::login::{CheckId, CheckResult, Verified};
+use c1_setup_core::progress::{AccessItem, StateStore};
+use c1_setup_core::setup::Setup;
+use c1_setup_core::steps::step1_instance::InstanceInput;
+use c1_setup_core::steps::step3_connect::{ConnectInput, SecretSource};
 use c1_setup_core::Secret;
 use time::OffsetDateTime;
 
 const DOMAIN: &str = "acmeco";
-const CLIENT_ID: &str = "0a1b2c3d-client";
+const CLIENT_ID: &str = "0a1b2c3d4e5f";
 const CLIENT_SECRET: &str = "Zq8vR2sEcReTvAlUe7731xkWp";
 const INVITE_CODE: &str = "InViTeCoDe4242KpQz";
 
-#[test]
-fn the_report_never_contains_the_secret_or_the_invite_code() {
+/// Every 8-character piece of either secret that appears in `text`.
+fn leaked_pieces(text: &str) -> Vec<String> {
+    [CLIENT_SECRET, INVITE_CODE]
+        .iter()
+        .flat_map(|secret| secret.as_bytes().windows(8))
+        .map(|piece| std::str::from_utf8(piece).expect("ASCII").to_owned())
+        .filter(|piece| text.contains(piece.as_str()))
+        .collect()
+}
+
+/// The journey from step 1 to the end, through the same use-cases as the
+/// window, with `display_name` for step 1. Returns the wizard and its store.
+fn journey(display_name: &str) -> (Setup, MemoryStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut setup, _) = Setup::open(
+        StateStore::new(dir.path().join("cfg")),
+        Overrides::default(),
+    );
     let store = MemoryStore::new();
-    let secret_key = SecretKey::client_secret(DOMAIN, CLIENT_ID);
-    let invite_key = SecretKey::invite_code(DOMAIN);
-    store
-        .put(&secret_key, &Secret::from(CLIENT_SECRET))
-        .expect("secret stored");
-    store
-        .put(&invite_key, &Secret::from(INVITE_CODE))
-        .expect("invite code stored");
-
-    let at = OffsetDateTime::from_unix_timestamp(1_714_560_000).expect("valid");
-    let state = SavedState {
-        domain: DOMAIN.into(),
-        display_name: "Acme Co".into(),
-        region: Region::Eu,
-        client_id: Some(CLIENT_ID.into()),
-        client_secret_stored: true,
-        invite_code_stored: true,
-        verification: Some(VerificationRecord {
-            at,
-            issuer: Region::Eu.issuer().into(),
-            client_id: CLIENT_ID.into(),
-            outcome: VerificationOutcome::Passed {
-                email: "admin@acme.example".into(),
-                email_verified: Some(true),
-                checks: vec![CheckResult {
-                    id: CheckId::ClientSecret,
-                    label: "The Client ID and Client Secret are correct.".into(),
-                }],
+    setup
+        .save_instance(
+            &InstanceInput {
+                domain: DOMAIN.into(),
+                display_name: display_name.into(),
+                invite_code: Secret::from(INVITE_CODE),
             },
-        }),
-        signup: Signup {
-            opened_at: Some(at),
-            instance_live_at: Some(at),
-            ..Signup::default()
-        },
-        access_checklist: AccessItem::ALL.into(),
-        finished_at: Some(at),
-        ..SavedState::default()
+            &store,
+        )
+        .expect("step 1");
+    setup.set_region(Region::Eu).expect("step 2's region");
+    setup
+        .save_credentials(
+            &ConnectInput {
+                client_id: CLIENT_ID.into(),
+                client_secret: Secret::from(CLIENT_SECRET),
+            },
+            &store,
+        )
+        .expect("step 3");
+    // The verification takes the secret from the keychain, as in the window.
+    let request = setup.saved_verification_request().expect("request");
+    let verification = setup
+        .prepare_verification(request, SecretSource::Keychain(&store))
+        .expect("verification prepared with the stored secret");
+    let verified = Verified {
+        issuer: Region::Eu.issuer().into(),
+        subject: "sub-1".into(),
+        email: "admin@acme.example".into(),
+        email_verified: Some(true),
+        groups: vec!["IT admins".into()],
+        checks: vec![CheckResult {
+            id: CheckId::ClientSecret,
+            label: "The Client ID and Client Secret are correct.".into(),
+        }],
     };
+    setup
+        .record_verification(&verification, &Ok(verified))
+        .expect("recorded");
+    setup.open_signup().expect("signup opened");
+    setup.confirm_setup_page().expect("page 2 seen");
+    setup.record_signup_submitted().expect("submitted");
+    setup
+        .record_instance_live(OffsetDateTime::now_utc())
+        .expect("live");
+    setup
+        .set_access_checklist(AccessItem::ALL.into_iter().collect::<BTreeSet<_>>())
+        .expect("step 4");
+    setup.finish().expect("finished");
+    (setup, store, dir)
+}
 
-    let endpoints = Endpoints::real(Region::Eu);
-    let report = report_markdown(&state, &endpoints, at);
-
-    // Both secrets really are in the store while the report is made.
+#[test]
+fn the_exported_report_never_contains_the_secret_or_the_invite_code() {
+    let (setup, store, dir) = journey("Acme Co");
+    // Both really are in the keychain while the report is made.
     assert_eq!(
-        store.get(&secret_key).expect("secret").expose(),
+        store
+            .get(&SecretKey::client_secret(DOMAIN, CLIENT_ID))
+            .expect("secret")
+            .expose(),
         CLIENT_SECRET
     );
     assert_eq!(
-        store.get(&invite_key).expect("invite").expose(),
+        store
+            .get(&SecretKey::invite_code(DOMAIN))
+            .expect("invite code")
+            .expose(),
         INVITE_CODE
     );
+    assert!(setup.verified());
 
-    for secret in [CLIENT_SECRET, INVITE_CODE] {
-        assert!(
-            !report.contains(secret),
-            "the report leaks a secret:\n{report}"
-        );
-        // Not even a recognisable piece of it.
-        for piece in secret.as_bytes().windows(8) {
-            let piece = std::str::from_utf8(piece).expect("ASCII");
-            assert!(!report.contains(piece), "{piece:?} in:\n{report}");
-        }
-    }
-    // The report still says where the secrets are, without them.
-    assert!(report.contains("keychain"), "{report}");
-    assert!(report.contains(CLIENT_ID));
+    let report = setup.report().expect("report");
+    assert_eq!(report.file_name, "conductorone-setup-acmeco.md");
+    assert_eq!(leaked_pieces(&report.markdown), Vec::<String>::new(), "{}", report.markdown);
+    // It still says what was set up and where the secrets are.
+    assert!(report.markdown.contains(CLIENT_ID), "{}", report.markdown);
+    assert!(report.markdown.contains("keychain"), "{}", report.markdown);
+    assert!(report.markdown.contains("admin@acme.example"));
 
-    // Step 4's form has nothing secret either.
-    let form =
-        serde_json::to_string(&access_form(&endpoints, state.loopback_port)).expect("serialises");
-    assert!(!form.contains(CLIENT_SECRET) && !form.contains(INVITE_CODE));
+    // Nor does the state file the report is made from, or step 4's form.
+    let saved = std::fs::read_to_string(
+        std::fs::read_dir(dir.path().join("cfg"))
+            .expect("config dir")
+            .map(|e| e.expect("entry").path())
+            .find(|p| p.extension().is_some_and(|x| x == "json"))
+            .expect("the state file"),
+    )
+    .expect("readable");
+    assert_eq!(leaked_pieces(&saved), Vec::<String>::new(), "{saved}");
+    let form = serde_json::to_string(&setup.access_form().expect("form")).expect("serialises");
+    assert_eq!(leaked_pieces(&form), Vec::<String>::new(), "{form}");
+}
+
+#[test]
+fn the_check_catches_a_secret_the_report_would_print() {
+    // Control: the invite code typed as the display name, which the report
+    // prints. The same check must then fail.
+    let (setup, _store, _dir) = journey(INVITE_CODE);
+    let report = setup.report().expect("report");
+    assert!(
+        leaked_pieces(&report.markdown).contains(&INVITE_CODE[..8].to_owned()),
+        "{}",
+        report.markdown
+    );
 }
