@@ -11,7 +11,7 @@ use crate::login::{CheckId, CheckResult};
 use crate::progress::{AccessItem, SavedState, VerificationOutcome, VerificationRecord};
 use crate::setup::Setup;
 use crate::steps::step2_jumpcloud_app::CLIENT_AUTH_TYPE;
-use crate::steps::step4_access::{verify_sso_command, CLIENT_ID_PLACEHOLDER};
+use crate::steps::step4_access::verify_sso_command;
 
 /// The report as the done screen exports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,11 +315,7 @@ fn next_section(out: &mut String, state: &SavedState, endpoints: &Endpoints) {
         out,
         "2. Connect your user directory: in ConductorOne's onboarding, add the JumpCloud connector with a JumpCloud API key, then check Directory > Directory sources.",
     );
-    let client_id = state
-        .client_id
-        .as_deref()
-        .filter(|id| !id.is_empty())
-        .unwrap_or(CLIENT_ID_PLACEHOLDER);
+    let client_id = state.client_id.as_deref().filter(|id| !id.is_empty());
     line(
         out,
         &format!(
@@ -499,6 +495,23 @@ mod tests {
             when(parse("0000-01-01T00:00:00+23:59")),
             "-001-12-31 00:01 UTC"
         );
+    }
+
+    #[test]
+    fn the_recheck_command_quotes_the_client_id() {
+        let endpoints = Endpoints::real(crate::endpoints::Region::Us);
+        let mut state = SavedState {
+            client_id: Some("x'; exit 7; echo '$(id)".into()),
+            ..SavedState::default()
+        };
+        let report = report_markdown(&state, &endpoints, OffsetDateTime::UNIX_EPOCH);
+        assert!(
+            report.contains(r"--client-id 'x'\''; exit 7; echo '\''$(id)'`"),
+            "{report}"
+        );
+        state.client_id = None;
+        let report = report_markdown(&state, &endpoints, OffsetDateTime::UNIX_EPOCH);
+        assert!(report.contains("--client-id <client-id>`"), "{report}");
     }
 
     #[test]

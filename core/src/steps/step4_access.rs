@@ -152,7 +152,7 @@ pub fn access_form(endpoints: &Endpoints, port: u16) -> AccessForm {
         why_keep: format!(
             "ConductorOne does not use {redirect_uri}; only this assistant's sign-in check does. Keeping it lets you re-check the setup later from a terminal with the command below."
         ),
-        verify_command: verify_sso_command(endpoints.issuer(), CLIENT_ID_PLACEHOLDER, port),
+        verify_command: verify_sso_command(endpoints.issuer(), None, port),
         location: format!(
             "{} > {JUMPCLOUD_APP_LABEL} > SSO tab > Redirect URIs",
             ADMIN_PORTAL_MENU_PATHS[1]
@@ -170,14 +170,31 @@ pub fn access_form(endpoints: &Endpoints, port: u16) -> AccessForm {
     }
 }
 
-/// The `c1-setup verify-sso` command line that re-checks the sign-in; the
-/// port is only given when it is not the default.
-pub fn verify_sso_command(issuer: &str, client_id: &str, port: u16) -> String {
-    let mut command = format!("c1-setup verify-sso --issuer {issuer} --client-id {client_id}");
+/// The `c1-setup verify-sso` command line that re-checks the sign-in, with
+/// [`CLIENT_ID_PLACEHOLDER`] for a Client ID not known; the port is only
+/// given when it is not the default. The values are quoted for a POSIX shell
+/// where they need it, so a value cannot become a second command.
+pub fn verify_sso_command(issuer: &str, client_id: Option<&str>, port: u16) -> String {
+    let client_id = client_id.map_or_else(|| CLIENT_ID_PLACEHOLDER.to_owned(), shell_word);
+    let mut command = format!(
+        "c1-setup verify-sso --issuer {} --client-id {client_id}",
+        shell_word(issuer)
+    );
     if port != DEFAULT_LOOPBACK_PORT {
         let _ = write!(command, " --port {port}");
     }
     command
+}
+
+/// `value` as one word for a POSIX shell: as it is when it holds only
+/// characters no shell treats specially, otherwise in single quotes (inside
+/// which only `'` itself needs care: it becomes `'\''`).
+fn shell_word(value: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_.,:/@%+=".contains(c);
+    if !value.is_empty() && value.chars().all(plain) {
+        return value.to_owned();
+    }
+    format!("'{}'", value.replace('\'', "'\\''"))
 }
 
 impl Setup {
@@ -287,6 +304,51 @@ mod tests {
             .cleanup
             .verify_command
             .contains("--issuer http://127.0.0.1:4000/"));
+    }
+
+    /// What a POSIX shell makes of `command`: its words, one per line.
+    #[cfg(unix)]
+    fn words(command: &str) -> Vec<String> {
+        let script = format!("printf '%s\\n' {}", command.trim_start_matches("c1-setup "));
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .output()
+            .expect("sh runs");
+        assert!(out.status.success(), "{script}");
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_command_quotes_what_a_shell_would_read_otherwise() {
+        let hostile = "x'; exit 7; echo '$(id)` \\ \"";
+        let issuer = "https://idp.example/?a=1&b=2";
+        let command = verify_sso_command(issuer, Some(hostile), 40_123);
+        assert_eq!(
+            words(&command),
+            [
+                "verify-sso",
+                "--issuer",
+                issuer,
+                "--client-id",
+                hostile,
+                "--port",
+                "40123"
+            ]
+        );
+        // Plain values stay as they are, easy to read and retype.
+        assert_eq!(
+            verify_sso_command(
+                "https://oauth.id.jumpcloud.com/",
+                Some("0a1b-2c_3.d"),
+                38_710
+            ),
+            "c1-setup verify-sso --issuer https://oauth.id.jumpcloud.com/ --client-id 0a1b-2c_3.d"
+        );
     }
 
     #[test]
