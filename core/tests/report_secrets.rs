@@ -113,7 +113,12 @@ fn the_exported_report_never_contains_the_secret_or_the_invite_code() {
 
     let report = setup.report().expect("report");
     assert_eq!(report.file_name, "conductorone-setup-acmeco.md");
-    assert_eq!(leaked_pieces(&report.markdown), Vec::<String>::new(), "{}", report.markdown);
+    assert_eq!(
+        leaked_pieces(&report.markdown),
+        Vec::<String>::new(),
+        "{}",
+        report.markdown
+    );
     // It still says what was set up and where the secrets are.
     assert!(report.markdown.contains(CLIENT_ID), "{}", report.markdown);
     assert!(report.markdown.contains("keychain"), "{}", report.markdown);

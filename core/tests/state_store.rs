@@ -357,3 +357,67 @@ fn load_outcomes_serialise_for_the_window() {
     assert_eq!(json["outcome"], "resumed");
     assert_eq!(json["state"]["domain"], "acmeco");
 }
+
+/// The half of [`a_crash_in_the_middle_of_a_save_leaves_the_previous_progress`]
+/// that runs in a child process, armed to crash before the rename; a no-op
+/// in a normal test run.
+#[test]
+fn crashing_child_saves_once() {
+    let Some(dir) = std::env::var_os("C1_TEST_CRASH_DIR") else {
+        return;
+    };
+    let store = StateStore::new(dir.into());
+    let mut next = sample();
+    next.current_step = StepId::Connect;
+    next.client_id = Some("client-after-the-crash".into());
+    let _ = store.save(&next);
+    unreachable!("the save was armed to crash before the rename");
+}
+
+#[test]
+fn a_crash_in_the_middle_of_a_save_leaves_the_previous_progress() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = StateStore::new(dir.path().to_path_buf());
+    store.save(&sample()).expect("the first save");
+    let before = fs::read_to_string(dir.path().join(STATE_FILE_NAME)).expect("state file");
+
+    // Another process saves with the fault armed: it dies between writing
+    // its temporary file and renaming it over the state file.
+    let trigger = dir.path().join("crash-now");
+    fs::write(&trigger, "").expect("trigger");
+    let child = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "crashing_child_saves_once", "--test-threads=1"])
+        .env("C1_TEST_CRASH_DIR", dir.path())
+        .env("C1_SETUP_FAULT_BEFORE_RENAME", &trigger)
+        .output()
+        .expect("the child runs");
+    assert!(!child.status.success(), "the child must have crashed");
+    fs::remove_file(&trigger).expect("disarmed");
+
+    // The state file is the previous one, byte for byte; the temporary file
+    // the crash left behind is there.
+    assert_eq!(
+        fs::read(dir.path().join(STATE_FILE_NAME)).expect("state file"),
+        before
+    );
+    let temps: Vec<_> = files_in(dir.path())
+        .into_iter()
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert_eq!(temps.len(), 1, "{:?}", files_in(dir.path()));
+
+    // A relaunch a while later finds the previous progress and removes the
+    // leftover.
+    let leftover = fs::File::options()
+        .write(true)
+        .open(dir.path().join(&temps[0]))
+        .expect("leftover");
+    leftover
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60))
+        .expect("aged");
+    drop(leftover);
+    let state = resumed(&store);
+    assert_eq!(state.current_step, StepId::JumpcloudApp);
+    assert_eq!(state.client_id.as_deref(), Some("client-123"));
+    assert_eq!(files_in(dir.path()), [STATE_FILE_NAME]);
+}
