@@ -10,7 +10,13 @@
 //! sign-in address go to stderr; the result goes to stdout, as a short report
 //! or, with `--json`, as one JSON object on the last line. Exit status: 0
 //! verified, 1 the check failed, 2 the command line was not usable.
+//!
+//! Values that came from elsewhere (the identity provider's email, groups
+//! and error texts, the addresses) are printed through [`shown`], which
+//! escapes control characters, so none can move the cursor, retitle the
+//! window or fake a line of the report.
 
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::sync::OnceLock;
@@ -336,7 +342,7 @@ fn print_progress(event: LoginProgress) {
 fn write_progress(out: &mut dyn Write, event: &LoginProgress) -> io::Result<()> {
     match event {
         LoginProgress::Discovering { issuer } => {
-            writeln!(out, "Checking the issuer {issuer} ...")
+            writeln!(out, "Checking the issuer {} ...", shown(issuer))
         }
         LoginProgress::WaitingForBrowser {
             url,
@@ -354,7 +360,7 @@ fn write_progress(out: &mut dyn Write, event: &LoginProgress) -> io::Result<()> 
             } else {
                 let why = browser_error
                     .as_ref()
-                    .map(|e| format!(" ({})", e.message))
+                    .map(|e| format!(" ({})", shown(&e.message)))
                     .unwrap_or_default();
                 writeln!(
                     out,
@@ -362,10 +368,11 @@ fn write_progress(out: &mut dyn Write, event: &LoginProgress) -> io::Result<()> 
                 )?;
             }
             writeln!(out, "Sign-in address:")?;
-            writeln!(out, "  {url}")?;
+            writeln!(out, "  {}", shown(url))?;
             writeln!(
                 out,
-                "Waiting for the browser to come back to {redirect_uri} (Ctrl-C cancels) ..."
+                "Waiting for the browser to come back to {} (Ctrl-C cancels) ...",
+                shown(redirect_uri)
             )
         }
         LoginProgress::CheckingWithProvider => {
@@ -374,7 +381,7 @@ fn write_progress(out: &mut dyn Write, event: &LoginProgress) -> io::Result<()> 
                 "The browser came back; checking the result with JumpCloud ..."
             )
         }
-        LoginProgress::Verified { email } => writeln!(out, "Verified {email}."),
+        LoginProgress::Verified { email } => writeln!(out, "Verified {}.", shown(email)),
     }
 }
 
@@ -399,34 +406,58 @@ fn write_report(
             writeln!(
                 out,
                 "Verified: JumpCloud signed in {}{checked}.",
-                verified.email
+                shown(&verified.email)
             )?;
             if !verified.checks.is_empty() {
                 writeln!(out, "What this proved:")?;
                 for check in &verified.checks {
-                    writeln!(out, "  - {}", check.label)?;
+                    writeln!(out, "  - {}", shown(&check.label))?;
                 }
             }
             if !verified.groups.is_empty() {
-                writeln!(out, "Groups JumpCloud sent: {}", verified.groups.join(", "))?;
+                let groups: Vec<_> = verified.groups.iter().map(|g| shown(g)).collect();
+                writeln!(out, "Groups JumpCloud sent: {}", groups.join(", "))?;
             }
             out.flush()
         }
         Outcome::Failed(e) => {
-            writeln!(out, "Not verified ({}): {}", e.kind, e.message)?;
-            writeln!(out, "What to do: {}", e.fix)?;
+            writeln!(out, "Not verified ({}): {}", e.kind, shown(&e.message))?;
+            writeln!(out, "What to do: {}", shown(&e.fix))?;
             if let Some(detail) = &e.detail {
-                writeln!(out, "Details: {detail}")?;
+                writeln!(out, "Details: {}", shown(detail))?;
             }
             out.flush()
         }
         Outcome::Usage(e) => {
-            writeln!(err, "c1-setup verify-sso: {}", e.message)?;
-            writeln!(err, "{}", e.fix)?;
+            writeln!(err, "c1-setup verify-sso: {}", shown(&e.message))?;
+            writeln!(err, "{}", shown(&e.fix))?;
             writeln!(err, "Run `c1-setup verify-sso --help` for the options.")?;
             err.flush()
         }
     }
+}
+
+/// `text` for a terminal: control characters (C0, DEL and C1, which
+/// terminals act on) are shown as escapes, `\e` for ESC and `\xNN` for the
+/// others, and so are the invisible marks that reorder or hide text.
+fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{1b}' => out.push_str("\\e"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The one-line JSON object of `--json`.
@@ -656,6 +687,47 @@ mod tests {
         assert!(out.is_empty());
         assert!(err.starts_with("c1-setup verify-sso: Enter the Client ID"));
         assert!(err.contains("--client-id"));
+    }
+
+    #[test]
+    fn values_from_the_identity_provider_cannot_drive_the_terminal() {
+        let mut hostile = verified();
+        hostile.email = "admin\u{1b}]0;owned\u{7}@example.com\u{9b}2J".into();
+        hostile.groups = vec!["it\u{1b}[2J".into(), "ok\r\nfake line".into()];
+        hostile.checks[0].label = "proved\u{1b}[8m".into();
+        let (out, _) = report(&Outcome::Verified(hostile.clone()), false);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(
+            out.starts_with(r"Verified: JumpCloud signed in admin\e]0;owned\x07@example.com\x9b2J"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r"Groups JumpCloud sent: it\e[2J, ok\r\nfake line"),
+            "{out}"
+        );
+        assert!(out.contains(r"  - proved\e[8m"), "{out}");
+
+        let mut progress = Vec::new();
+        write_progress(
+            &mut progress,
+            &LoginProgress::Verified {
+                email: hostile.email,
+            },
+        )
+        .expect("writes");
+        let progress = String::from_utf8(progress).expect("utf-8");
+        assert_eq!(
+            progress,
+            "Verified admin\\e]0;owned\\x07@example.com\\x9b2J.\n"
+        );
+
+        let failure = AppError::new(ErrorKind::AccessDenied, "No\u{1b}[1m.", "Fix.")
+            .with_detail("from\u{7}idp");
+        let (out, _) = report(&Outcome::Failed(failure), false);
+        assert!(
+            out.contains(r"No\e[1m.") && out.contains(r"from\x07idp"),
+            "{out}"
+        );
     }
 
     #[test]
