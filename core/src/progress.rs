@@ -698,6 +698,24 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Fault injection for the crash tests, in debug builds only: when
+/// `C1_SETUP_FAULT_BEFORE_RENAME` names a file and that file exists, a save
+/// kills the process after writing and flushing its temporary file and just
+/// before renaming it over the state file, as a crash or power cut in the
+/// middle of a write would. Release builds ignore the variable.
+fn crash_before_rename_if_armed() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let Some(trigger) = std::env::var_os("C1_SETUP_FAULT_BEFORE_RENAME") else {
+        return;
+    };
+    if Path::new(&trigger).exists() {
+        tracing::error!("C1_SETUP_FAULT_BEFORE_RENAME: stopping in the middle of a save");
+        std::process::abort();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -781,23 +799,5 @@ mod tests {
             LoadOutcome::Resumed { state } => assert_eq!(state.domain, "acmeco"),
             other => panic!("unexpected {other:?}"),
         }
-    }
-}
-
-/// Fault injection for the crash tests, in debug builds only: when
-/// `C1_SETUP_FAULT_BEFORE_RENAME` names a file and that file exists, a save
-/// kills the process after writing and flushing its temporary file and just
-/// before renaming it over the state file, as a crash or power cut in the
-/// middle of a write would. Release builds ignore the variable.
-fn crash_before_rename_if_armed() {
-    if !cfg!(debug_assertions) {
-        return;
-    }
-    let Some(trigger) = std::env::var_os("C1_SETUP_FAULT_BEFORE_RENAME") else {
-        return;
-    };
-    if Path::new(&trigger).exists() {
-        tracing::error!("C1_SETUP_FAULT_BEFORE_RENAME: stopping in the middle of a save");
-        std::process::abort();
     }
 }

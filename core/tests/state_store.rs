@@ -397,12 +397,12 @@ fn a_crash_in_the_middle_of_a_save_leaves_the_previous_progress() {
     // The state file is the previous one, byte for byte; the temporary file
     // the crash left behind is there.
     assert_eq!(
-        fs::read(dir.path().join(STATE_FILE_NAME)).expect("state file"),
+        fs::read_to_string(dir.path().join(STATE_FILE_NAME)).expect("state file"),
         before
     );
     let temps: Vec<_> = files_in(dir.path())
         .into_iter()
-        .filter(|n| n.ends_with(".tmp"))
+        .filter(|n| n.starts_with(".state-"))
         .collect();
     assert_eq!(temps.len(), 1, "{:?}", files_in(dir.path()));
 

@@ -310,7 +310,10 @@ fn what_the_capability_does_not_grant_is_refused() {
     for (cmd, body) in [
         ("plugin:clipboard-manager|read_text", json!({})),
         ("plugin:clipboard-manager|write_text", json!({"text": "x"})),
-        ("plugin:opener|open_url", json!({"url": "https://example.com/"})),
+        (
+            "plugin:opener|open_url",
+            json!({"url": "https://example.com/"}),
+        ),
         ("plugin:dialog|save", json!({"options": {}})),
     ] {
         let refused = h.invoke(cmd, body).expect_err(cmd);
