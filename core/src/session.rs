@@ -259,21 +259,27 @@ mod tests {
     use crate::setup::test_support::{instance, setup};
     use crate::steps::signup::StoredSecret;
 
-    #[tokio::test]
-    async fn a_copied_secret_does_not_outlive_the_session() {
-        let (mut wizard, _dir) = setup();
+    /// A session after step 1 that copied the invite code to `clipboard`.
+    async fn copied_invite_code(clipboard: &Arc<FakeClipboard>) -> (Session, tempfile::TempDir) {
+        let (mut wizard, dir) = setup();
         let store = Arc::new(MemoryStore::default());
         wizard
             .save_instance(&instance("acmeco", "Invite-XYZ"), store.as_ref())
             .expect("step 1 saved");
         let session = Session::new(wizard, None, Some(store));
-        let clipboard = Arc::new(FakeClipboard::default());
         let shared: Arc<dyn Clipboard> = clipboard.clone();
         session
             .copy_secret(StoredSecret::InviteCode, shared)
             .await
             .expect("copied");
         assert_eq!(clipboard.holds().as_deref(), Some("Invite-XYZ"));
+        (session, dir)
+    }
+
+    #[tokio::test]
+    async fn a_copied_secret_does_not_outlive_the_session() {
+        let clipboard = Arc::new(FakeClipboard::default());
+        let (session, _dir) = copied_invite_code(&clipboard).await;
 
         // The admin quits well before the 30 seconds are up.
         drop(session);
@@ -282,18 +288,8 @@ mod tests {
 
     #[tokio::test]
     async fn exiting_clears_only_the_secret_the_assistant_copied() {
-        let (mut wizard, _dir) = setup();
-        let store = Arc::new(MemoryStore::default());
-        wizard
-            .save_instance(&instance("acmeco", "Invite-XYZ"), store.as_ref())
-            .expect("step 1 saved");
-        let session = Session::new(wizard, None, Some(store));
         let clipboard = Arc::new(FakeClipboard::default());
-        let shared: Arc<dyn Clipboard> = clipboard.clone();
-        session
-            .copy_secret(StoredSecret::InviteCode, shared)
-            .await
-            .expect("copied");
+        let (session, _dir) = copied_invite_code(&clipboard).await;
         clipboard.admin_copies("https://example.com/notes");
         assert_eq!(session.clear_copied_secrets(), 0);
         assert_eq!(

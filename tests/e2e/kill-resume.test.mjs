@@ -30,18 +30,23 @@ function appPids(home) {
   });
 }
 
+/** Step 1 filled in and confirmed, then step 2 with its first item ticked. */
+async function toStep2(session, domain, displayName, inviteCode) {
+  await session.waitUntil("return document.getElementById('app').dataset.keychain === 'ready';", [], 15000, "the keychain check");
+  await session.type("#domain", domain);
+  await session.type("#display_name", displayName);
+  await session.type("#invite_code", inviteCode);
+  await session.waitUntil("return !document.getElementById('continue').disabled;", [], 5000, "Continue enabled");
+  await session.continueFromStep1();
+  await session.waitFor(".form-item");
+  await session.click("#check-create_app");
+}
+
 test("SIGKILL during step 3, relaunch: resumes at step 3 with nothing lost", { timeout: 120000 }, async () => {
   const home = makeHome("c1-setup-kill-");
   let session = await Session.start({ env: home });
   try {
-    await session.waitUntil("return document.getElementById('app').dataset.keychain === 'ready';", [], 15000, "the keychain check");
-    await session.type("#domain", "killco");
-    await session.type("#display_name", "Kill Co");
-    await session.type("#invite_code", "Kill-Invite-1");
-    await session.waitUntil("return !document.getElementById('continue').disabled;", [], 5000, "Continue enabled");
-    await session.continueFromStep1();
-    await session.waitFor(".form-item");
-    await session.click("#check-create_app");
+    await toStep2(session, "killco", "Kill Co", "Kill-Invite-1");
     await session.click("#continue");
     await session.waitFor(".confirm .panel");
     await session.click("#continue");
@@ -78,14 +83,7 @@ test("a crash in the middle of a save, relaunch: the previous progress, no tempo
   const env = { ...home, C1_SETUP_FAULT_BEFORE_RENAME: trigger };
   let session = await Session.start({ env });
   try {
-    await session.waitUntil("return document.getElementById('app').dataset.keychain === 'ready';", [], 15000, "the keychain check");
-    await session.type("#domain", "crashco");
-    await session.type("#display_name", "Crash Co");
-    await session.type("#invite_code", "Crash-Invite-1");
-    await session.waitUntil("return !document.getElementById('continue').disabled;", [], 5000, "Continue enabled");
-    await session.continueFromStep1();
-    await session.waitFor(".form-item");
-    await session.click("#check-create_app");
+    await toStep2(session, "crashco", "Crash Co", "Crash-Invite-1");
     await session.waitUntil("return document.getElementById('check-create_app').checked;", [], 5000, "the tick");
     await sleep(500);
 

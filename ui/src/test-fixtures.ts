@@ -1,6 +1,7 @@
 // Shared by the UI unit tests.
 import type { Context } from "./context";
 import type { SavedState } from "./bindings/SavedState";
+import type { FieldError } from "./bindings/FieldError";
 
 export const freshProgress: SavedState = {
   format_version: 1,
@@ -61,4 +62,10 @@ export function testContext(progress: SavedState = freshProgress): Context {
 /** Lets pending IPC replies and their follow-ups run. */
 export async function settle(ticks = 1): Promise<void> {
   for (let i = 0; i < ticks; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** How Tauri rejects a command whose input Rust refused: the serialised AppError, a plain object. */
+export function rejectInvalid(...fields: FieldError[]): Promise<never> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+  return Promise.reject({ kind: "invalid_input", message: "m", fix: "f", fields });
 }

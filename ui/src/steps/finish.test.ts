@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { settle, signupAt, testContext, verifiedProgress } from "../test-fixtures";
+import { rejectInvalid, settle, signupAt, testContext, verifiedProgress } from "../test-fixtures";
 import { connectStep } from "./step3-connect";
 import { accessStep } from "./step4-access";
 import { doneScreen } from "./done";
@@ -124,12 +124,10 @@ describe("step 3 Paste buttons", () => {
   it("say what to do at the field when the clipboard holds no text", async () => {
     mockIPC((cmd) =>
       cmd === "paste_client_secret"
-        ? // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-          Promise.reject({
-            kind: "invalid_input",
-            message: "m",
-            fix: "f",
-            fields: [{ field: "client_secret", reason: "clipboard_no_text", message: "The clipboard holds no text. Copy the Client Secret again, or click the field and paste with Ctrl+V (Cmd+V on a Mac)." }],
+        ? rejectInvalid({
+            field: "client_secret",
+            reason: "clipboard_no_text",
+            message: "The clipboard holds no text. Copy the Client Secret again, or click the field and paste with Ctrl+V (Cmd+V on a Mac).",
           })
         : null,
     );

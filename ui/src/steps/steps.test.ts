@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { freshProgress, settle, testContext } from "../test-fixtures";
+import { freshProgress, rejectInvalid, settle, testContext } from "../test-fixtures";
 import { instanceStep } from "./step1-instance";
 import { jumpcloudAppStep } from "./step2-jumpcloud-app";
 
@@ -71,14 +71,7 @@ describe("step 1 view", () => {
     mockIPC((cmd) => {
       if (cmd === "check_instance_fields") return { domain: "acmeco", instance_url: null, errors: [] };
       if (cmd === "save_instance") {
-        // Tauri rejects with the command's serialised error: a plain object.
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-        return Promise.reject({
-          kind: "invalid_input",
-          message: "m",
-          fix: "f",
-          fields: [{ field: "invite_code", reason: "invite_code_inner_whitespace", message: "The invite code has a space inside." }],
-        });
+        return rejectInvalid({ field: "invite_code", reason: "invite_code_inner_whitespace", message: "The invite code has a space inside." });
       }
       return null;
     });
@@ -122,13 +115,7 @@ describe("step 1 Paste button", () => {
     mockIPC((cmd) => {
       if (cmd === "check_instance_fields") return { domain: "acmeco", instance_url: null, errors: [] };
       if (cmd === "paste_invite_code") {
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-        return Promise.reject({
-          kind: "invalid_input",
-          message: "m",
-          fix: "f",
-          fields: [{ field: "invite_code", reason: "clipboard_no_text", message: "The clipboard holds no text." }],
-        });
+        return rejectInvalid({ field: "invite_code", reason: "clipboard_no_text", message: "The clipboard holds no text." });
       }
       return null;
     });
