@@ -132,6 +132,24 @@ async fn start(script: Vec<Reply>) -> (String, Arc<Seen>) {
     (format!("http://127.0.0.1:{port}/"), seen)
 }
 
+/// Collects the updates and stops the wait (as "Stop waiting" does) after the `n`th.
+fn stop_after(
+    n: usize,
+) -> (
+    Arc<Mutex<Vec<LivenessUpdate>>>,
+    impl Fn(LivenessUpdate) + Send + Sync,
+    CancelToken,
+) {
+    let cancel = CancelToken::new();
+    let stopper = cancel.clone();
+    let (updates, on_update) = recorder(move |_, count| {
+        if count == n {
+            stopper.cancel();
+        }
+    });
+    (updates, on_update, cancel)
+}
+
 /// Collects the updates; `then` runs after each one is recorded.
 fn recorder(
     then: impl Fn(&LivenessUpdate, usize) + Send + Sync + 'static,
@@ -291,13 +309,7 @@ async fn refused_then_404_twice_then_200_is_live_on_the_fourth_check() {
 #[tokio::test]
 async fn a_server_that_never_answers_times_out_each_check_until_the_admin_stops_waiting() {
     let (url, seen) = start(vec![Reply::Hang]).await;
-    let cancel = CancelToken::new();
-    let stopper = cancel.clone();
-    let (updates, on_update) = recorder(move |_, count| {
-        if count == 3 {
-            stopper.cancel();
-        }
-    });
+    let (updates, on_update, cancel) = stop_after(3);
 
     let err = poll(
         &url,
@@ -426,13 +438,7 @@ async fn an_answer_like_the_baseline_is_not_the_new_instance_and_a_hint_follows(
     // The address answered 200 before the signup (perhaps a taken domain):
     // the same answer now proves nothing.
     let (url, _seen) = start(vec![Reply::Status(200, "")]).await;
-    let cancel = CancelToken::new();
-    let stopper = cancel.clone();
-    let (updates, on_update) = recorder(move |_, count| {
-        if count == 3 {
-            stopper.cancel();
-        }
-    });
+    let (updates, on_update, cancel) = stop_after(3);
     let config = LivenessConfig {
         hint_after: Duration::ZERO,
         ..quick(Duration::from_secs(5))
@@ -471,13 +477,7 @@ async fn an_answer_like_the_baseline_is_not_the_new_instance_and_a_hint_follows(
 async fn a_tls_failure_is_reported_and_the_checks_go_on() {
     let (url, seen) = start(vec![Reply::BlurtPlain]).await;
     let tls_url = url.replacen("http://", "https://", 1);
-    let cancel = CancelToken::new();
-    let stopper = cancel.clone();
-    let (updates, on_update) = recorder(move |_, count| {
-        if count == 2 {
-            stopper.cancel();
-        }
-    });
+    let (updates, on_update, cancel) = stop_after(2);
     let err = poll(
         &tls_url,
         &quick(Duration::from_secs(5)),
