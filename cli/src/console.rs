@@ -52,14 +52,22 @@ mod tests {
     fn subcommands_help_version_and_usage_errors_need_the_terminal() {
         for args in [
             &["c1-setup", "verify-sso", "--help"][..],
-            &["c1-setup", "verify-sso", "--issuer", "https://oauth.id.jumpcloud.com/"],
+            &[
+                "c1-setup",
+                "verify-sso",
+                "--issuer",
+                "https://oauth.id.jumpcloud.com/",
+            ],
             &["c1-setup", "paths"],
             &["c1-setup", "--version"],
             &["c1-setup", "--help"],
             &["c1-setup", "--no-such-option"],
             &["c1-setup", "no-such-command"],
         ] {
-            assert!(wants_terminal(args), "{args:?} should attach to the terminal");
+            assert!(
+                wants_terminal(args),
+                "{args:?} should attach to the terminal"
+            );
         }
     }
 }
