@@ -10,6 +10,8 @@ NODE_MIN_MINOR=19
 # a real Secret Service, clipboard access).
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config)
+# The sandbox rehearsal's own throwaway Secret Service (scripts/run).
+SANDBOX_PACKAGES=(dbus gnome-keyring)
 TEST_PACKAGES=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools xclip xdotool imagemagick)
 
 # Build output is shared between checkouts (it is only a cache): set
