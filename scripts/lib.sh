@@ -22,6 +22,23 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/c1-
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 say() { printf '\n==> %s\n' "$*"; }
+
+# check NAME COMMAND... : runs one check of scripts/test or scripts/package-check
+# and records it; summary LABEL prints the closing line and fails if any did.
+passed=(); failed=()
+check() {
+  local name=$1; shift
+  say "$name"
+  local start=$SECONDS
+  if "$@"; then passed+=("$name"); printf -- '--- %s: ok (%ss)\n' "$name" $((SECONDS - start))
+  else failed+=("$name"); printf -- '--- %s: FAILED (%ss)\n' "$name" $((SECONDS - start)); fi
+}
+summary() {
+  echo
+  echo "ran: ${passed[*]/%/;} ${failed[*]/%/ (failed);}"
+  echo "$1: ${#passed[@]} passed, ${#failed[@]} failed"
+  [ ${#failed[@]} -eq 0 ]
+}
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 as_root() {
