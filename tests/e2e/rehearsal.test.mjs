@@ -30,10 +30,7 @@ test("the sandbox rehearsal started as the README says reaches step 2 with its o
     await session.type("#display_name", "Acme Rehearsal");
     await session.type("#invite_code", printed ? printed[1] : "REHEARSAL-1234");
     await session.waitUntil("return !document.getElementById('continue').disabled;", [], 5000, "Continue enabled");
-    await session.click("#continue");
-    // Step 1 asks once whether ConductorOne's signup page was done; go on.
-    await session.waitFor(".confirm .panel", 15000);
-    await session.click("#continue");
+    await session.continueFromStep1();
     await session.waitFor(".form-item", 15000);
     assert.equal(await session.text("#step-heading"), "Create the OIDC app in JumpCloud");
     assert.ok(!existsSync(join(home.XDG_DATA_HOME, "keyrings")), "nothing was written to the admin's own keyrings");
