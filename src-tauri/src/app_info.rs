@@ -19,6 +19,9 @@ pub struct AppInfo {
     pub steps: Vec<StepInfo>,
     /// True when an endpoint override is active: the window shows a banner.
     pub sandbox: bool,
+    /// True when `scripts/run` gave the rehearsal its own throwaway keyring
+    /// (`C1_SETUP_SANDBOX_KEYRING`): the banner says secrets go there.
+    pub sandbox_keyring: bool,
     /// Saved progress to resume from (a fresh state on first launch).
     pub progress: SavedState,
     /// True when started for the benchmark (`C1_SETUP_BENCH`): the window
@@ -38,6 +41,7 @@ impl AppInfo {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             steps: steps(),
             sandbox: setup.endpoints()?.sandbox(),
+            sandbox_keyring: std::env::var_os("C1_SETUP_SANDBOX_KEYRING").is_some(),
             progress: setup.state().clone(),
             benchmark: bench::benchmark_mode(),
             notice: session.take_notice(),

@@ -71,16 +71,18 @@ export class Session {
   }
 
   /**
-   * Starts tauri-driver and the app. `env` adds to the app's environment.
+   * Starts tauri-driver and the app. `env` adds to the app's environment;
+   * `application` replaces the app (e.g. a script that starts it) and
+   * `wrap` is a command that tauri-driver runs under (e.g. xvfb-run).
    * The first-start welcome is closed unless `keepWelcome` is set.
    */
-  static async start({ env = {}, keepWelcome = false } = {}) {
+  static async start({ env = {}, keepWelcome = false, application = appPath(), wrap = [] } = {}) {
     const port = await freePort();
     const nativePort = await freePort();
     const log = [];
     const driver = spawn(
-      process.env.TAURI_DRIVER ?? "tauri-driver",
-      ["--port", String(port), "--native-port", String(nativePort)],
+      wrap[0] ?? process.env.TAURI_DRIVER ?? "tauri-driver",
+      [...(wrap.length ? [...wrap.slice(1), process.env.TAURI_DRIVER ?? "tauri-driver"] : []), "--port", String(port), "--native-port", String(nativePort)],
       { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true },
     );
     driver.stdout.on("data", (d) => log.push(String(d)));
@@ -89,7 +91,7 @@ export class Session {
     try {
       await waitForPort(port, driver);
       const res = await request(base, "POST", "/session", {
-        capabilities: { alwaysMatch: { "tauri:options": { application: appPath() } } },
+        capabilities: { alwaysMatch: { "tauri:options": { application } } },
       });
       const session = new Session(base, res.sessionId, driver, log);
       await session.waitFor(".layout, .fatal", 30000);

@@ -14,6 +14,7 @@ function fakeView(id: StepId): StepView {
 const info: AppInfo = {
   version: "0.1.0",
   sandbox: false,
+  sandbox_keyring: false,
   benchmark: false,
   progress: freshProgress,
   steps: [

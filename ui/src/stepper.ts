@@ -111,6 +111,9 @@ export class Stepper {
           { class: "banner sandbox", role: "note" },
           el("strong", {}, "Sandbox. "),
           "The assistant is connected to local stand-ins, not to the real JumpCloud and ConductorOne.",
+          options.info.sandbox_keyring
+            ? " Secrets go to a throwaway keyring made for this rehearsal and deleted when it ends, not to your system keychain."
+            : "",
         )
       : null;
 

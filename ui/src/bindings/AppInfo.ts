@@ -12,6 +12,11 @@ export type AppInfo = { version: string, steps: Array<StepInfo>,
  */
 sandbox: boolean, 
 /**
+ * True when `scripts/run` gave the rehearsal its own throwaway keyring
+ * (`C1_SETUP_SANDBOX_KEYRING`): the banner says secrets go there.
+ */
+sandbox_keyring: boolean, 
+/**
  * Saved progress to resume from (a fresh state on first launch).
  */
 progress: SavedState, 
