@@ -11,12 +11,12 @@
 
 use c1_setup_core::keychain::{KeyringStore, SecretKey, SecretStore};
 use c1_setup_core::{ErrorKind, Secret};
-use rand::distr::{Alphanumeric, SampleString};
+use rand::distributions::{Alphanumeric, DistString};
 
 const GATE: &str = "C1_SETUP_OS_KEYCHAIN";
 
 fn random(len: usize) -> String {
-    Alphanumeric.sample_string(&mut rand::rng(), len)
+    Alphanumeric.sample_string(&mut rand::thread_rng(), len)
 }
 
 #[test]

@@ -25,7 +25,7 @@ use c1_setup_core::keychain::{KeyringStore, SecretKey, SecretStore};
 use c1_setup_core::paths::KEYCHAIN_SERVICE;
 use c1_setup_core::step::StepId;
 use c1_setup_core::{ErrorKind, Secret};
-use rand::distr::{Alphanumeric, SampleString};
+use rand::distributions::{Alphanumeric, DistString};
 
 const GATE: &str = "C1_SETUP_REAL_KEYCHAIN";
 
@@ -61,7 +61,7 @@ fn wait_for_secret_service() {
 }
 
 fn random(len: usize) -> String {
-    Alphanumeric.sample_string(&mut rand::rng(), len)
+    Alphanumeric.sample_string(&mut rand::thread_rng(), len)
 }
 
 /// A client-secret key unique to this test run.

@@ -12,7 +12,7 @@
 use std::sync::{Mutex, PoisonError};
 
 use keyring::credential::CredentialPersistence;
-use rand::distr::{Alphanumeric, SampleString};
+use rand::distributions::{Alphanumeric, DistString};
 
 use crate::error::AppError;
 use crate::secret::Secret;
@@ -59,9 +59,9 @@ impl KeyringStore {
     /// Blocks; see the module documentation.
     pub fn probe() -> Result<Self, AppError> {
         let mut store = Self::new();
-        let nonce = Alphanumeric.sample_string(&mut rand::rng(), 16);
+        let nonce = Alphanumeric.sample_string(&mut rand::thread_rng(), 16);
         let key = SecretKey::startup_check(&nonce);
-        let value = Secret::new(Alphanumeric.sample_string(&mut rand::rng(), 32));
+        let value = Secret::new(Alphanumeric.sample_string(&mut rand::thread_rng(), 32));
 
         if !matches!(platform::persistence(), CredentialPersistence::UntilDelete) {
             return Err(store.error(
