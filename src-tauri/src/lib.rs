@@ -58,8 +58,9 @@ pub fn run_window() -> ExitCode {
     bench::mark("builder");
     let app = builder(base, session).setup(|app| {
         bench::mark("setup");
-        let window = open_main_window(app)?;
-        fit_to_work_area(&window);
+        if let Some(window) = app.get_webview_window("main") {
+            fit_to_work_area(&window);
+        }
         Ok(())
     });
     let app = match app.build(tauri::generate_context!()) {
@@ -84,39 +85,6 @@ fn on_event<R: Runtime>(app: &tauri::AppHandle<R>, event: tauri::RunEvent) {
             tracing::debug!(cleared, "cleared pending clipboard secrets at exit");
         }
     }
-}
-
-/// Creates the window from tauri.conf.json with what the first screen needs
-/// (the step list, the saved progress: [`AppInfo`]) delivered with the page
-/// as an initialization script, so step 1 is drawn without waiting for an IPC
-/// round trip. The window still asks over IPC on any later start (e.g. after
-/// "Start over").
-fn open_main_window<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<tauri::WebviewWindow<R>> {
-    let config = app
-        .config()
-        .app
-        .windows
-        .iter()
-        .find(|w| w.label == "main")
-        .cloned()
-        .ok_or_else(|| tauri::Error::WindowNotFound)?;
-    let mut window = tauri::WebviewWindowBuilder::from_config(app, &config)?;
-    match app_info::AppInfo::of(&app.state::<Session>()).map(|info| serde_json::to_string(&info)) {
-        Ok(Ok(json)) => {
-            bench::mark("boot_data");
-            window = window.initialization_script(boot_script(&json));
-        }
-        Ok(Err(e)) => tracing::warn!("the start-up data could not be prepared: {e}"),
-        // The window asks again over IPC and shows the error there.
-        Err(e) => tracing::warn!(kind = %e.kind, "the start-up data is not available"),
-    }
-    window.build()
-}
-
-/// The initialization script: the start-up data as a JSON value (JSON is
-/// valid JavaScript), for the main frame only.
-fn boot_script(json: &str) -> String {
-    format!("if (window.top === window) {{ window.__C1_BOOT__ = {json}; }}")
 }
 
 /// The window's preferred size, in logical pixels (as in tauri.conf.json).
@@ -189,15 +157,6 @@ fn missing_display() -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_start_up_data_is_assigned_as_json() {
-        let script = boot_script(r#"{"version":"0.1.0"}"#);
-        assert_eq!(
-            script,
-            r#"if (window.top === window) { window.__C1_BOOT__ = {"version":"0.1.0"}; }"#
-        );
-    }
 
     #[test]
     fn the_window_shrinks_to_the_work_area_and_never_grows() {

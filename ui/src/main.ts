@@ -6,7 +6,6 @@ import { el, clear } from "./dom";
 import { Stepper } from "./stepper";
 import type { Context } from "./context";
 import type { AppError } from "./bindings/AppError";
-import type { AppInfo } from "./bindings/AppInfo";
 import { instanceStep } from "./steps/step1-instance";
 import { jumpcloudAppStep } from "./steps/step2-jumpcloud-app";
 import { connectStep } from "./steps/step3-connect";
@@ -30,29 +29,10 @@ function fatal(root: HTMLElement, title: string, problem: AppError, retry?: () =
   root.removeAttribute("aria-busy");
 }
 
-declare global {
-  interface Window {
-    /** What the first screen needs, delivered with the page by Rust (see src-tauri/src/lib.rs). */
-    __C1_BOOT__?: AppInfo;
-  }
-}
-
-/**
- * The start-up data delivered with the page, once: a later start (after
- * "Start over") or a reload asks Rust again, since the page's copy is as old
- * as the launch.
- */
-function bootData(): AppInfo | undefined {
-  const boot = window.__C1_BOOT__;
-  window.__C1_BOOT__ = undefined;
-  const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
-  return navigation?.type === "reload" ? undefined : boot;
-}
-
 export async function start(root: HTMLElement, notice?: string): Promise<Stepper | null> {
-  let info = bootData();
+  let info;
   try {
-    info ??= await api.appInfo();
+    info = await api.appInfo();
   } catch (err) {
     fatal(root, "The assistant could not start", appError(err));
     return null;

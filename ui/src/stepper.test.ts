@@ -144,27 +144,6 @@ describe("resume", () => {
   });
 });
 
-describe("start-up data delivered with the page", () => {
-  it("draws the saved step without an IPC round trip, and asks Rust on the next start", async () => {
-    const calls: string[] = [];
-    mockIPC((cmd) => {
-      calls.push(cmd);
-      if (cmd === "app_info") return info;
-      return null;
-    });
-    window.__C1_BOOT__ = { ...info, progress: { ...freshProgress, domain: "bootco" } };
-    const root = document.createElement("div");
-    const stepper = await start(root);
-    expect(stepper?.current).toBe("instance");
-    expect(root.querySelector<HTMLInputElement>("#domain")?.value).toBe("bootco");
-    expect(calls).not.toContain("app_info");
-    expect(window.__C1_BOOT__).toBeUndefined();
-    await start(root);
-    expect(calls).toContain("app_info");
-    clearMocks();
-  });
-});
-
 describe("start-up failure", () => {
   it("shows the error's message and fix instead of a blank window", async () => {
     // Tauri rejects with the command's serialised error: a plain object, not an Error.
