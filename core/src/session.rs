@@ -17,14 +17,25 @@
 use std::sync::{mpsc, Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
-use crate::clipboard_guard::ClipboardGuard;
+use crate::clipboard_guard::{clear_if_unchanged, Clipboard, ClipboardGuard};
 use crate::endpoints::{Endpoints, Region};
 use crate::error::{AppError, ErrorKind};
 use crate::keychain::{KeyringStore, SecretKey, SecretStore};
 use crate::net::CancelToken;
-use crate::progress::StateStore;
+use crate::progress::{SavedState, StateStore};
 use crate::secret::Secret;
 use crate::setup::Setup;
+
+/// What [`Session::store_pasted`] did.
+#[derive(Debug)]
+pub(crate) struct Stored {
+    /// The progress as saved.
+    pub progress: SavedState,
+    /// The keychain that holds the secret, e.g. "GNOME Keyring".
+    pub store_name: String,
+    /// True when the clipboard still held the secret and was emptied.
+    pub clipboard_cleared: bool,
+}
 
 /// Long-running work the admin can cancel from the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +164,27 @@ impl Session {
         .map_err(|e| AppError::internal(format!("The keychain operation stopped: {e}")))?;
         *self.setup() = copy;
         result
+    }
+
+    /// Runs a use-case that stores `pasted` in the keychain, then empties the
+    /// clipboard if it still holds that value.
+    pub(crate) async fn store_pasted(
+        &self,
+        pasted: Secret,
+        clipboard: &dyn Clipboard,
+        f: impl FnOnce(&mut Setup, &dyn SecretStore) -> Result<(), AppError> + Send + 'static,
+    ) -> Result<Stored, AppError> {
+        let (progress, store_name) = self
+            .with_secrets(move |setup, secrets| {
+                f(setup, secrets)?;
+                Ok((setup.state().clone(), secrets.store_name().to_owned()))
+            })
+            .await?;
+        Ok(Stored {
+            progress,
+            store_name,
+            clipboard_cleared: clear_if_unchanged(clipboard, &pasted),
+        })
     }
 
     /// The copies of secrets that are still to be cleared from the clipboard.

@@ -27,6 +27,38 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The source without its `#[cfg(test)]` items (test code may reach
+/// anywhere), wherever they stand in the file: each is skipped up to the
+/// end of its braces or its `;`.
+fn without_tests(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..at]);
+        let item = &rest[at..];
+        let mut depth = 0usize;
+        let mut end = item.len();
+        for (i, c) in item.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 1 => {
+                    end = i + 1;
+                    break;
+                }
+                '}' => depth = depth.saturating_sub(1),
+                ';' if depth == 0 => {
+                    end = i + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        rest = &item[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Which unit imports which, outside tests.
 fn imports() -> BTreeMap<String, BTreeSet<String>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -48,8 +80,7 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
         let own_ref: Vec<&str> = own.iter().map(String::as_str).collect();
         let from = unit(&own_ref);
         let text = fs::read_to_string(&file).expect("readable");
-        // Test code may reach anywhere.
-        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let code = without_tests(&text);
         for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
             for (i, _) in line.match_indices("crate::") {
                 let rest = &line[i + "crate::".len()..];
@@ -93,6 +124,20 @@ fn find_loop(
     path.pop();
     done.insert(node.to_owned());
     None
+}
+
+#[test]
+fn test_items_are_left_out_wherever_they_stand() {
+    let text = "use crate::a;\n#[cfg(test)]\nmod tests { fn f() { crate::b::x(); } }\nuse crate::c;\n#[cfg(test)]\nuse crate::d;\n";
+    let code = without_tests(text);
+    assert!(
+        code.contains("crate::a") && code.contains("crate::c"),
+        "{code}"
+    );
+    assert!(
+        !code.contains("crate::b") && !code.contains("crate::d"),
+        "{code}"
+    );
 }
 
 #[test]

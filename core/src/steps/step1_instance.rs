@@ -14,11 +14,13 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::clipboard_guard::{pasted, Clipboard};
 use crate::error::{AppError, FieldError};
 use crate::fields::{check_pasted, validate_domain, Pasted, FIELD_INVITE_CODE};
 use crate::keychain::{SecretKey, SecretStore};
-use crate::progress::Signup;
+use crate::progress::{SavedState, Signup};
 use crate::secret::Secret;
+use crate::session::Session;
 use crate::setup::{move_secret, Setup};
 use crate::step::StepId;
 
@@ -157,6 +159,55 @@ impl Setup {
         self.state.display_name = display_name;
         self.state.invite_code_stored = true;
         self.save()
+    }
+}
+
+/// What the window shows after the invite code was pasted and stored.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct InviteCodePasted {
+    /// The keychain that holds the code, e.g. "GNOME Keyring".
+    pub store_name: String,
+    /// True when the clipboard still held the code and was emptied.
+    pub clipboard_cleared: bool,
+    pub progress: SavedState,
+}
+
+impl Session {
+    /// The invite code's Paste button: the clipboard is read here, in Rust,
+    /// and step 1 saved with the typed domain and display name as by
+    /// [`Setup::save_instance`], so the code goes straight into the keychain
+    /// without passing through the window. The clipboard is then emptied if
+    /// it still holds the code.
+    pub async fn paste_invite_code(
+        &self,
+        domain: String,
+        display_name: String,
+        clipboard: &dyn Clipboard,
+    ) -> Result<InviteCodePasted, AppError> {
+        let invite_code = pasted(
+            clipboard,
+            StepId::Instance,
+            FIELD_INVITE_CODE,
+            "invite code",
+        )?;
+        let input = InstanceInput {
+            domain,
+            display_name,
+            invite_code,
+        };
+        let stored = self
+            .store_pasted(
+                input.invite_code.clone(),
+                clipboard,
+                move |setup, secrets| setup.save_instance(&input, secrets),
+            )
+            .await?;
+        Ok(InviteCodePasted {
+            store_name: stored.store_name,
+            clipboard_cleared: stored.clipboard_cleared,
+            progress: stored.progress,
+        })
     }
 }
 
@@ -302,55 +353,6 @@ mod tests {
             check.instance_url.as_deref(),
             Some("https://acmeco.conductor.one/")
         );
-    }
-}
-
-/// What the window shows after the invite code was pasted and stored.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct InviteCodePasted {
-    /// The keychain that holds the code, e.g. "GNOME Keyring".
-    pub store_name: String,
-    /// True when the clipboard still held the code and was emptied.
-    pub clipboard_cleared: bool,
-    pub progress: crate::progress::SavedState,
-}
-
-impl crate::session::Session {
-    /// The invite code's Paste button: the clipboard is read here, in Rust,
-    /// and step 1 saved with the typed domain and display name as by
-    /// [`Setup::save_instance`], so the code goes straight into the keychain
-    /// without passing through the window. The clipboard is then emptied if
-    /// it still holds the code.
-    pub async fn paste_invite_code(
-        &self,
-        domain: String,
-        display_name: String,
-        clipboard: &dyn crate::clipboard_guard::Clipboard,
-    ) -> Result<InviteCodePasted, AppError> {
-        let invite_code = crate::clipboard_guard::pasted(
-            clipboard,
-            StepId::Instance,
-            FIELD_INVITE_CODE,
-            "invite code",
-        )?;
-        let input = InstanceInput {
-            domain,
-            display_name,
-            invite_code,
-        };
-        let pasted = input.invite_code.clone();
-        let (progress, store_name) = self
-            .with_secrets(move |setup, secrets| {
-                setup.save_instance(&input, secrets)?;
-                Ok((setup.state().clone(), secrets.store_name().to_owned()))
-            })
-            .await?;
-        Ok(InviteCodePasted {
-            store_name,
-            clipboard_cleared: crate::clipboard_guard::clear_if_unchanged(clipboard, &pasted),
-            progress,
-        })
     }
 }
 

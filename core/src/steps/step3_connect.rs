@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::browser::OpenBrowser;
-use crate::clipboard_guard::{clear_if_unchanged, Clipboard};
+use crate::clipboard_guard::Clipboard;
 use crate::error::{AppError, ErrorKind, FieldError};
 use crate::fields::{
     check_pasted, field_error, Pasted, FIELD_CLIENT_ID, FIELD_CLIENT_SECRET, FIELD_ISSUER,
@@ -422,18 +422,40 @@ impl Session {
         input: ConnectInput,
         clipboard: &dyn Clipboard,
     ) -> Result<CredentialsSaved, AppError> {
-        let pasted = input.client_secret.clone();
-        let (progress, store_name) = self
-            .with_secrets(move |setup, secrets| {
-                setup.save_credentials(&input, secrets)?;
-                Ok((setup.state().clone(), secrets.store_name().to_owned()))
-            })
+        let stored = self
+            .store_pasted(
+                input.client_secret.clone(),
+                clipboard,
+                move |setup, secrets| setup.save_credentials(&input, secrets),
+            )
             .await?;
         Ok(CredentialsSaved {
-            store_name,
-            clipboard_cleared: clear_if_unchanged(clipboard, &pasted),
-            progress,
+            store_name: stored.store_name,
+            clipboard_cleared: stored.clipboard_cleared,
+            progress: stored.progress,
         })
+    }
+
+    /// The Client Secret's Paste button: the clipboard is read here, in
+    /// Rust, and the secret stored with `client_id` as by
+    /// [`Session::save_credentials`] (the clipboard is emptied afterwards if
+    /// it still holds it). The secret never passes through the window.
+    pub async fn paste_client_secret(
+        &self,
+        client_id: String,
+        clipboard: &dyn Clipboard,
+    ) -> Result<CredentialsSaved, AppError> {
+        let client_secret = crate::clipboard_guard::pasted(
+            clipboard,
+            StepId::Connect,
+            crate::fields::FIELD_CLIENT_SECRET,
+            "Client Secret",
+        )?;
+        let input = ConnectInput {
+            client_id,
+            client_secret,
+        };
+        self.save_credentials(input, clipboard).await
     }
 
     /// The window's verification login: the saved app, the keychain's
@@ -455,6 +477,20 @@ impl Session {
         self.setup().record_verification(&verification, &result)?;
         result
     }
+}
+
+/// The Client ID's Paste button: the clipboard's text when it is a valid
+/// Client ID (not a secret, so it goes to the window's field), or the
+/// field's error.
+pub fn paste_client_id(clipboard: &dyn Clipboard) -> Result<String, AppError> {
+    let text = crate::clipboard_guard::pasted(
+        clipboard,
+        StepId::Connect,
+        crate::fields::FIELD_CLIENT_ID,
+        "Client ID",
+    )?;
+    validate_client_id(text.expose())
+        .map_err(|field| AppError::invalid_input(StepId::Connect, vec![field]))
 }
 
 /// No stored secret can serve `client_id`, and why.
@@ -789,44 +825,6 @@ mod tests {
             assert_eq!(step_to_fix(kind), None, "{kind}");
         }
     }
-}
-
-impl Session {
-    /// The Client Secret's Paste button: the clipboard is read here, in
-    /// Rust, and the secret stored with `client_id` as by
-    /// [`Session::save_credentials`] (the clipboard is emptied afterwards if
-    /// it still holds it). The secret never passes through the window.
-    pub async fn paste_client_secret(
-        &self,
-        client_id: String,
-        clipboard: &dyn Clipboard,
-    ) -> Result<CredentialsSaved, AppError> {
-        let client_secret = crate::clipboard_guard::pasted(
-            clipboard,
-            StepId::Connect,
-            crate::fields::FIELD_CLIENT_SECRET,
-            "Client Secret",
-        )?;
-        let input = ConnectInput {
-            client_id,
-            client_secret,
-        };
-        self.save_credentials(input, clipboard).await
-    }
-}
-
-/// The Client ID's Paste button: the clipboard's text when it is a valid
-/// Client ID (not a secret, so it goes to the window's field), or the
-/// field's error.
-pub fn paste_client_id(clipboard: &dyn Clipboard) -> Result<String, AppError> {
-    let text = crate::clipboard_guard::pasted(
-        clipboard,
-        StepId::Connect,
-        crate::fields::FIELD_CLIENT_ID,
-        "Client ID",
-    )?;
-    validate_client_id(text.expose())
-        .map_err(|field| AppError::invalid_input(StepId::Connect, vec![field]))
 }
 
 #[cfg(test)]
