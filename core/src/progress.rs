@@ -208,7 +208,7 @@ pub struct SavedState {
     pub invite_code_stored: bool,
     /// Whether the Client Secret is in the keychain.
     pub client_secret_stored: bool,
-    /// ConductorOne's signup (end of step 3).
+    /// ConductorOne's signup: page 1 at the end of step 1, page 2 at the end of step 3.
     pub signup: Signup,
     /// Step 4's ticked sub-steps.
     pub access_checklist: BTreeSet<AccessItem>,

@@ -117,6 +117,19 @@ describe("the signup, page 2 (step 3)", () => {
     expect(shown("signup-submitted")).toBe(false);
   });
 
+  it("offers to start page 1 again, with its three values to copy", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "open_signup") return { url: "https://accounts.conductor.one/accounts/signup" };
+      if (cmd === "progress") return signupAt(verifiedProgress, "opened");
+      return null;
+    });
+    mount(signupAt(verifiedProgress, "seen"));
+    document.querySelector<HTMLButtonElement>("#reopen-signup")?.click();
+    await settle(4);
+    const labels = [...document.querySelectorAll("#reopen-paste .item-label")].map((l) => l.textContent);
+    expect(labels).toEqual(["Domain", "Display name", "Invite code"]);
+  });
+
   it("stays hidden until the test sign-in passed", () => {
     mockIPC(() => null);
     mount({ ...verifiedProgress, verification: null });

@@ -29,6 +29,15 @@ function secretCopy(which: StoredSecret, label: string): HTMLElement {
 
 const pasteRow = (label: string, value: HTMLElement) => el("li", {}, el("p", { class: "item-label" }, label), value);
 
+/** Page 1's values, in its form's order, each with its Copy button. */
+function page1Rows(ctx: Context): HTMLElement[] {
+  return [
+    pasteRow("Domain", copyable(ctx.progress.domain, "Domain")),
+    pasteRow("Display name", copyable(ctx.progress.display_name, "Display name")),
+    pasteRow("Invite code", secretCopy("invite_code", "invite code")),
+  ];
+}
+
 /** Step 1's end: ConductorOne's signup page, page 1. */
 export interface StartSection {
   readonly root: HTMLElement;
@@ -65,9 +74,7 @@ export function startSection(ctx: Context, save: () => Promise<boolean>, warnDom
     openButton.textContent = opened ? "Open ConductorOne's signup page again" : "Open ConductorOne's signup page";
     if (opened) {
       pasteList.replaceChildren(
-        pasteRow("Domain", copyable(ctx.progress.domain, "Domain")),
-        pasteRow("Display name", copyable(ctx.progress.display_name, "Display name")),
-        pasteRow("Invite code", secretCopy("invite_code", "invite code")),
+        ...page1Rows(ctx),
         el("li", {}, el("p", { class: "item-label" }, "Then click “Sign up with JumpCloud” on that page.")),
       );
     }
@@ -220,7 +227,12 @@ export function finishSection(ctx: Context): FinishSection {
   reopen.addEventListener("click", () => {
     void (async () => {
       await openInto(reopenResult, api.openSignup, "signup address", () =>
-        el("p", {}, "ConductorOne's signup page is open again: enter the domain, display name and invite code as in step 1 (the Copy buttons are there), click “Sign up with JumpCloud”, then come back here."),
+        el(
+          "div",
+          {},
+          el("p", {}, "ConductorOne's signup page is open again. Enter these values there, click “Sign up with JumpCloud”, then enter the Client ID and secret above on the page that opens:"),
+          el("ol", { class: "paste-helper", id: "reopen-paste" }, ...page1Rows(ctx)),
+        ),
       );
       ctx.progress = await api.progress();
       update();
