@@ -33,7 +33,7 @@ invite_code_stored: boolean,
  */
 client_secret_stored: boolean, 
 /**
- * ConductorOne's signup (end of step 3).
+ * ConductorOne's signup: page 1 at the end of step 1, page 2 at the end of step 3.
  */
 signup: Signup, 
 /**
