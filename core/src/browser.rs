@@ -252,17 +252,29 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("args.txt");
         let script = dir.path().join("fake browser.sh");
+        // The script writes a temporary file and renames it, so a reader never
+        // sees half of it.
         std::fs::write(
             &script,
-            format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", out.display()),
+            format!(
+                "printf '%s\\n' \"$@\" > '{out}.tmp' && mv '{out}.tmp' '{out}'\n",
+                out = out.display()
+            ),
         )
         .expect("write script");
-        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-            .expect("chmod");
         let url = "http://127.0.0.1:1/start?x=1&y='2'";
-        let line = format!("'{}' --one", script.display());
+        // Run through `sh` rather than executing the fresh file: another test
+        // thread forking at that moment would make exec fail with "text file
+        // busy". The quoted path with a space still tests the splitting.
+        let line = format!("sh '{}' --one", script.display());
         let argv = browser_command(&line, url).expect("valid");
         run_opener(&argv, url).expect("the script exits 0");
+        // A script slower than the quick-failure window counts as a browser
+        // still running, so wait for its output rather than assume it is there.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !out.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let received = std::fs::read_to_string(&out).expect("script ran");
         assert_eq!(received, format!("--one\n{url}\n"));
     }
