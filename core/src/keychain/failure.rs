@@ -1,9 +1,9 @@
 //! What can go wrong with the keychain, and how each failure is explained to
 //! the admin.
 //!
-//! A failure is first reduced to a [`FailureCause`] (from keyring's error and,
-//! underneath it, the D-Bus error name, the macOS `OSStatus` or the Windows
-//! error code), then turned into an [`AppError`] whose `message` and `fix`
+//! A failure is first reduced to a [`FailureCause`] (from keyring-core's error
+//! and, underneath it, the D-Bus error name, the macOS `OSStatus` or the
+//! Windows error code), then turned into an [`AppError`] whose `message` and `fix`
 //! depend on the platform, the operation and which secret was involved.
 //! Nothing here ever sees the secret itself.
 
@@ -466,5 +466,36 @@ pub fn classify_windows_code(code: u32) -> FailureCause {
         5 => FailureCause::AccessDenied,      // ERROR_ACCESS_DENIED
         1168 => FailureCause::NotFound,       // ERROR_NOT_FOUND
         _ => FailureCause::Other,
+    }
+}
+
+/// The Windows error code inside an error of windows-native-keyring-store.
+///
+/// The store wraps the code in a type it does not export
+/// (`PlatformError(u32)`), so it cannot be downcast; the code is read from
+/// the type's `Debug` form (`PlatformError(5)`), or failing that from its
+/// message (`Windows error code 5`, `Windows ERROR_NO_SUCH_LOGON_SESSION`).
+/// Tested on every platform, used by the Windows store only.
+#[cfg_attr(not(target_os = "windows"), allow(dead_code))]
+pub fn windows_code_from_error(err: &dyn std::error::Error) -> Option<u32> {
+    let debug = format!("{err:?}");
+    if let Some(code) = debug
+        .strip_prefix("PlatformError(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .and_then(|code| code.parse().ok())
+    {
+        return Some(code);
+    }
+    let message = err.to_string();
+    if let Some(code) = message.strip_prefix("Windows error code ") {
+        return code.trim().parse().ok();
+    }
+    match message.strip_prefix("Windows ")? {
+        "ERROR_NO_SUCH_LOGON_SESSION" => Some(1312),
+        "ERROR_NOT_FOUND" => Some(1168),
+        "ERROR_BAD_USERNAME" => Some(2202),
+        "ERROR_INVALID_FLAGS" => Some(1004),
+        "ERROR_INVALID_PARAMETER" => Some(87),
+        _ => None,
     }
 }

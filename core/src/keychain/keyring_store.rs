@@ -1,17 +1,23 @@
-//! The real store: the operating system's keychain through the `keyring`
-//! crate, with the platform back end named explicitly.
+//! The real store: the operating system's keychain through `keyring-core`
+//! and the store crate of each platform, named explicitly.
 //!
-//! keyring 3 silently falls back to an in-memory mock when none of its
-//! platform features is enabled. This module never uses keyring's default
-//! store: it builds each item with the platform module
-//! (`keyring::secret_service`, `keyring::macos`, `keyring::windows`), and
-//! those modules only exist when the platform feature is on, so a build
-//! without it does not compile. [`KeyringStore::probe`] also checks at run
-//! time that the store keeps items until they are deleted.
+//! keyring-core only defines the API; the stores live in their own crates:
+//! `zbus-secret-service-keyring-store` (the Secret Service over D-Bus) on
+//! Linux, `apple-native-keyring-store` (its `keychain` module) on macOS and
+//! `windows-native-keyring-store` on Windows. Each is a dependency only on
+//! its own platform, so a build without it does not compile.
+//!
+//! keyring-core can hold a process-wide default store, and an entry built
+//! without naming a store goes to it. This module never installs a default
+//! store and never builds an entry without one: every call creates the
+//! platform's store and builds its entry from that store, so no call can
+//! end up in keyring-core's in-memory mock. [`KeyringStore::probe`] also
+//! checks at run time that the store says it keeps items until they are
+//! deleted, then writes, reads back and deletes an item.
 
 use std::sync::{Mutex, PoisonError};
 
-use keyring::credential::CredentialPersistence;
+use keyring_core::api::{CredentialPersistence, CredentialStore};
 use rand::distributions::{Alphanumeric, DistString};
 
 use crate::error::AppError;
@@ -52,7 +58,8 @@ impl KeyringStore {
 
     /// Proves the keychain is real and persistent, then returns the store.
     ///
-    /// It writes a random value under a throw-away key, reads it back
+    /// It checks that the platform store says it keeps items until they are
+    /// deleted, writes a random value under a throw-away key, reads it back
     /// through a second, independent item handle, deletes it and checks it
     /// is gone. On Linux it also names the program behind the Secret Service
     /// (GNOME Keyring, KWallet, KeePassXC) for [`SecretStore::store_name`].
@@ -63,7 +70,11 @@ impl KeyringStore {
         let key = SecretKey::startup_check(&nonce);
         let value = Secret::new(Alphanumeric.sample_string(&mut rand::thread_rng(), 32));
 
-        if !matches!(platform::persistence(), CredentialPersistence::UntilDelete) {
+        // On Linux creating the store already talks to the Secret Service, so
+        // this can fail the way a save would.
+        let persistent = run(|| platform::store().map(|s| keeps_items(&*s)))
+            .map_err(|e| store.keyring_error(&e, Operation::Put, &key))?;
+        if !persistent {
             return Err(store.error(
                 &KeychainFailure::new(
                     FailureCause::Other,
@@ -121,7 +132,7 @@ impl KeyringStore {
 
     fn keyring_error(
         &self,
-        err: &keyring::Error,
+        err: &keyring_core::Error,
         operation: Operation,
         key: &SecretKey,
     ) -> AppError {
@@ -139,19 +150,19 @@ impl KeyringStore {
 
 impl SecretStore for KeyringStore {
     fn put(&self, key: &SecretKey, secret: &Secret) -> Result<(), AppError> {
-        run(|| platform::entry(key)?.set_password(secret.expose()))
+        run(|| platform::put(&*platform::store()?, key, secret.expose()))
             .map_err(|e| self.keyring_error(&e, Operation::Put, key))
     }
 
     fn get(&self, key: &SecretKey) -> Result<Secret, AppError> {
-        run(|| platform::entry(key)?.get_password())
+        run(|| platform::entry(&*platform::store()?, key)?.get_password())
             .map(Secret::new)
             .map_err(|e| self.keyring_error(&e, Operation::Get, key))
     }
 
     fn delete(&self, key: &SecretKey) -> Result<(), AppError> {
-        match run(|| platform::entry(key)?.delete_credential()) {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        match run(|| platform::entry(&*platform::store()?, key)?.delete_credential()) {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(e) => Err(self.keyring_error(&e, Operation::Delete, key)),
         }
     }
@@ -161,10 +172,18 @@ impl SecretStore for KeyringStore {
     }
 }
 
+/// Whether `store` keeps items until they are deleted. keyring-core's mock
+/// (and any store that forgets items at log-out or reboot) does not.
+pub(super) fn keeps_items(store: &CredentialStore) -> bool {
+    matches!(store.persistence(), CredentialPersistence::UntilDelete)
+}
+
 /// Runs one keychain call, serialised with the others. On a thread that is
 /// inside a tokio runtime the call runs on a scoped thread of its own: the
-/// Secret Service client drives its own runtime and must not be started
-/// from within another one.
+/// Secret Service store uses zbus's blocking API, which waits on its own
+/// executor (async-io, the one Tauri's zbus uses too) and would panic
+/// inside a tokio runtime if zbus were ever built with its `tokio` feature;
+/// it also keeps the runtime's context out of the keychain call.
 fn run<T: Send>(call: impl FnOnce() -> T + Send) -> T {
     let _guard = KEYCHAIN_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
     if tokio::runtime::Handle::try_current().is_ok() {
@@ -177,62 +196,117 @@ fn run<T: Send>(call: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-/// Reduces a keyring error to a [`KeychainFailure`], looking into the
+/// Reduces a keyring-core error to a [`KeychainFailure`], looking into the
 /// platform error it wraps. The detail never contains item contents.
-pub fn classify_keyring_error(err: &keyring::Error) -> KeychainFailure {
+pub fn classify_keyring_error(err: &keyring_core::Error) -> KeychainFailure {
+    use keyring_core::Error;
     match err {
-        keyring::Error::NoEntry => KeychainFailure::bare(FailureCause::NotFound),
-        keyring::Error::BadEncoding(_) => KeychainFailure::new(
+        Error::NoEntry => KeychainFailure::bare(FailureCause::NotFound),
+        Error::BadEncoding(_) => KeychainFailure::new(
             FailureCause::Unreadable,
             "the stored item is not UTF-8 text",
         ),
-        keyring::Error::TooLong(name, limit) => KeychainFailure::new(
+        // The store's own error only; the bytes stay out of the detail.
+        Error::BadDataFormat(_, inner) => KeychainFailure::new(
+            FailureCause::Unreadable,
+            format!("the stored item is not in the expected format: {inner}"),
+        ),
+        Error::TooLong(name, limit) => KeychainFailure::new(
             FailureCause::Other,
             format!("item attribute '{name}' is longer than the keychain's limit of {limit}"),
         ),
-        keyring::Error::Invalid(name, reason) => KeychainFailure::new(
+        Error::Invalid(name, reason) => KeychainFailure::new(
             FailureCause::Other,
             format!("item attribute '{name}' is invalid: {reason}"),
         ),
-        keyring::Error::Ambiguous(items) => KeychainFailure::new(
+        Error::Ambiguous(items) => KeychainFailure::new(
             FailureCause::Other,
             format!(
                 "{} keychain items match this entry; delete the duplicates",
                 items.len()
             ),
         ),
-        keyring::Error::NoStorageAccess(inner) => platform::classify(inner.as_ref(), true),
-        keyring::Error::PlatformFailure(inner) => platform::classify(inner.as_ref(), false),
+        Error::NoStorageAccess(inner) => platform::classify(inner.as_ref(), true),
+        Error::PlatformFailure(inner) => platform::classify(inner.as_ref(), false),
+        // BadStoreFormat, NotSupportedByStore, and NoDefaultStore (which this
+        // module never asks for), plus whatever keyring-core adds later.
         other => KeychainFailure::new(FailureCause::Other, other.to_string()),
     }
 }
 
 #[cfg(target_os = "linux")]
 mod platform {
-    use keyring::credential::CredentialPersistence;
-    use keyring::secret_service::SsCredential;
-    use keyring::Entry;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use keyring_core::api::CredentialStore;
+    use keyring_core::Entry;
+    use zbus_secret_service_keyring_store::cred::Wrapper;
+    use zbus_secret_service_keyring_store::Store;
 
     use crate::keychain::failure::{classify_dbus_error_name, FailureCause, KeychainFailure};
     use crate::keychain::SecretKey;
     use crate::paths::APP_IDENTIFIER;
 
-    /// The Secret Service item for `key`, with the attributes and label the
-    /// module documentation lists.
-    pub(super) fn entry(key: &SecretKey) -> keyring::Result<Entry> {
-        let mut credential = SsCredential::new_with_target(None, key.service(), key.account())?;
-        credential.label = key.label();
-        credential
-            .attributes
-            .insert("account".to_owned(), key.account().to_owned());
-        credential
-            .attributes
-            .insert("application".to_owned(), APP_IDENTIFIER.to_owned());
-        Ok(Entry::new_with_credential(Box::new(credential)))
+    /// The Secret Service store: a connection to the session bus and a
+    /// session with the Secret Service, made afresh for each call so that a
+    /// restarted keyring daemon is picked up.
+    pub(super) fn store() -> keyring_core::Result<Arc<CredentialStore>> {
+        Ok(Store::new()?)
     }
 
-    pub(super) fn persistence() -> CredentialPersistence {
-        keyring::secret_service::default_credential_builder().persistence()
+    /// The entry for `key`. The store finds items by `service` and
+    /// `username` only (no `target` modifier, which would add `target` to
+    /// the search), so items written by keyring 3 (which have every
+    /// attribute of the layout) and items written by other clients without
+    /// `target` are both found. A new item goes to the default collection.
+    pub(super) fn entry(store: &CredentialStore, key: &SecretKey) -> keyring_core::Result<Entry> {
+        let label = key.label();
+        let modifiers = HashMap::from([("label", label.as_str())]);
+        store.build(key.service(), key.account(), Some(&modifiers))
+    }
+
+    /// The attributes of the layout the store does not write itself.
+    pub(in crate::keychain) fn layout_attributes(key: &SecretKey) -> HashMap<&str, &str> {
+        HashMap::from([
+            ("target", "default"),
+            ("account", key.account()),
+            ("application", APP_IDENTIFIER),
+        ])
+    }
+
+    /// Stores `secret` in the item for `key` and brings the item to the
+    /// layout the module documentation lists.
+    ///
+    /// The store sets the secret of the one matching item, or creates an
+    /// item with `service`, `username` and the label; the other attributes
+    /// (and the label of an item another client wrote) are then set on the
+    /// item itself, only where they differ. An interruption between the two
+    /// leaves an item this module still finds, and the next save completes
+    /// it.
+    pub(super) fn put(
+        store: &CredentialStore,
+        key: &SecretKey,
+        secret: &str,
+    ) -> keyring_core::Result<()> {
+        let entry = entry(store, key)?;
+        entry.set_password(secret)?;
+        let item = entry.get_credential()?;
+        let wanted = layout_attributes(key);
+        let present = item.get_attributes()?;
+        if wanted
+            .iter()
+            .any(|(name, value)| present.get(*name).map(String::as_str) != Some(*value))
+        {
+            item.update_attributes(&wanted)?;
+        }
+        if let Some(wrapper) = item.as_any().downcast_ref::<Wrapper>() {
+            let label = key.label();
+            if wrapper.get_label()? != label {
+                wrapper.set_label(&label)?;
+            }
+        }
+        Ok(())
     }
 
     pub(super) fn classify(
@@ -250,7 +324,11 @@ mod platform {
         };
         let cause = match ss {
             secret_service::Error::Unavailable => FailureCause::ServiceMissing,
-            secret_service::Error::Locked => FailureCause::Locked,
+            // The bus connection closed while an unlock prompt was open: the
+            // keyring was not unlocked.
+            secret_service::Error::Locked | secret_service::Error::PromptDisconnected => {
+                FailureCause::Locked
+            }
             secret_service::Error::Prompt => FailureCause::PromptDismissed,
             secret_service::Error::NoResult => FailureCause::NoDefaultKeyring,
             secret_service::Error::Zbus(e) => classify_zbus(e),
@@ -265,6 +343,7 @@ mod platform {
     fn classify_zbus(err: &zbus::Error) -> FailureCause {
         match err {
             zbus::Error::InputOutput(_)
+            | zbus::Error::Connection(..)
             | zbus::Error::Address(_)
             | zbus::Error::InterfaceNotFound
             | zbus::Error::Handshake(_) => FailureCause::ServiceMissing,
@@ -302,20 +381,32 @@ mod platform {
 
 #[cfg(target_os = "macos")]
 mod platform {
-    use keyring::credential::CredentialPersistence;
-    use keyring::macos::MacCredential;
-    use keyring::Entry;
+    use std::sync::Arc;
+
+    use apple_native_keyring_store::keychain::Store;
+    use keyring_core::api::CredentialStore;
+    use keyring_core::Entry;
 
     use crate::keychain::failure::{classify_macos_status, FailureCause, KeychainFailure};
     use crate::keychain::SecretKey;
 
-    pub(super) fn entry(key: &SecretKey) -> keyring::Result<Entry> {
-        let credential = MacCredential::new_with_target(None, key.service(), key.account())?;
-        Ok(Entry::new_with_credential(Box::new(credential)))
+    /// The store for the user's login keychain (the crate's default).
+    pub(super) fn store() -> keyring_core::Result<Arc<CredentialStore>> {
+        Ok(Store::new()?)
     }
 
-    pub(super) fn persistence() -> CredentialPersistence {
-        keyring::macos::default_credential_builder().persistence()
+    /// A generic password with service and account; the store keeps no
+    /// other attributes.
+    pub(super) fn entry(store: &CredentialStore, key: &SecretKey) -> keyring_core::Result<Entry> {
+        store.build(key.service(), key.account(), None)
+    }
+
+    pub(super) fn put(
+        store: &CredentialStore,
+        key: &SecretKey,
+        secret: &str,
+    ) -> keyring_core::Result<()> {
+        entry(store, key)?.set_password(secret)
     }
 
     pub(super) fn classify(
@@ -338,21 +429,43 @@ mod platform {
 
 #[cfg(target_os = "windows")]
 mod platform {
-    use keyring::credential::CredentialPersistence;
-    use keyring::windows::WinCredential;
-    use keyring::Entry;
+    use std::collections::HashMap;
+    use std::sync::Arc;
 
-    use crate::keychain::failure::{classify_windows_code, FailureCause, KeychainFailure};
+    use keyring_core::api::CredentialStore;
+    use keyring_core::Entry;
+    use windows_native_keyring_store::Store;
+
+    use crate::keychain::failure::{
+        classify_windows_code, windows_code_from_error, FailureCause, KeychainFailure,
+    };
     use crate::keychain::SecretKey;
 
-    pub(super) fn entry(key: &SecretKey) -> keyring::Result<Entry> {
-        let mut credential = WinCredential::new_with_target(None, key.service(), key.account())?;
-        credential.comment = key.label();
-        Ok(Entry::new_with_credential(Box::new(credential)))
+    /// The store with the crate's default naming: target name
+    /// `<user>.<service>`, as keyring 3 named it.
+    pub(super) fn store() -> keyring_core::Result<Arc<CredentialStore>> {
+        Ok(Store::new()?)
     }
 
-    pub(super) fn persistence() -> CredentialPersistence {
-        keyring::windows::default_credential_builder().persistence()
+    pub(super) fn entry(store: &CredentialStore, key: &SecretKey) -> keyring_core::Result<Entry> {
+        store.build(key.service(), key.account(), None)
+    }
+
+    /// Stores the secret (the store keeps the credential's user name and
+    /// comment), then sets the comment to the label where it differs.
+    pub(super) fn put(
+        store: &CredentialStore,
+        key: &SecretKey,
+        secret: &str,
+    ) -> keyring_core::Result<()> {
+        let entry = entry(store, key)?;
+        entry.set_password(secret)?;
+        let label = key.label();
+        let present = entry.get_attributes()?;
+        if present.get("comment").map(String::as_str) != Some(label.as_str()) {
+            entry.update_attributes(&HashMap::from([("comment", label.as_str())]))?;
+        }
+        Ok(())
     }
 
     pub(super) fn classify(
@@ -360,8 +473,8 @@ mod platform {
         no_access: bool,
     ) -> KeychainFailure {
         let detail = err.to_string();
-        let cause = match err.downcast_ref::<keyring::windows::Error>() {
-            Some(code) => classify_windows_code(code.0),
+        let cause = match windows_code_from_error(err) {
+            Some(code) => classify_windows_code(code),
             None if no_access => FailureCause::ServiceMissing,
             None => FailureCause::Other,
         };
@@ -374,9 +487,4 @@ mod platform {
 }
 
 #[cfg(all(test, target_os = "linux"))]
-pub(in crate::keychain) use platform::provider_from_process_name;
-
-#[cfg(test)]
-pub(super) fn builder_persistence() -> CredentialPersistence {
-    platform::persistence()
-}
+pub(in crate::keychain) use platform::{layout_attributes, provider_from_process_name};

@@ -7,6 +7,11 @@
 //! gets an [`AppError`] with one of the keychain kinds; there is no fallback
 //! storage of any sort.
 //!
+//! [`KeyringStore`] reaches the keychain through `keyring-core` and one store
+//! crate per platform: `zbus-secret-service-keyring-store` on Linux,
+//! `apple-native-keyring-store` (its `keychain` module) on macOS and
+//! `windows-native-keyring-store` on Windows.
+//!
 //! # Where items are stored
 //!
 //! Every item uses the service [`KEYCHAIN_SERVICE`] (`dev.c1setup.assistant`)
@@ -28,6 +33,10 @@
 //!   `ConductorOne Setup Assistant: JumpCloud client secret for acmeco (Client ID abc)`.
 //!   Find it with
 //!   `secret-tool lookup service dev.c1setup.assistant account acmeco/jumpcloud-client-secret/abc`.
+//!   The assistant itself finds the item by `service` and `username` alone,
+//!   so items saved by earlier versions and items another program wrote
+//!   with those two attributes are found too; saving over such an item
+//!   gives it the attributes and label above.
 //! * **macOS**: a generic password in the login keychain with service
 //!   `dev.c1setup.assistant` and account = the account string.
 //! * **Windows**: a generic credential whose target name is
@@ -36,7 +45,8 @@
 //!
 //! # Blocking
 //!
-//! Every call may block: on Linux it is a D-Bus round trip, and any platform
+//! Every call may block: on Linux it is a few D-Bus round trips (each call
+//! opens its own connection and Secret Service session), and any platform
 //! may show an unlock or permission prompt and wait for the admin. Async
 //! callers (Tauri commands) must call the store from
 //! `tokio::task::spawn_blocking`. [`KeyringStore`] also copes with being

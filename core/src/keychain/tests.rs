@@ -1,9 +1,8 @@
-use keyring::credential::CredentialPersistence;
-
 use super::failure::{
-    classify_dbus_error_name, classify_macos_status, classify_windows_code, Platform,
+    classify_dbus_error_name, classify_macos_status, classify_windows_code,
+    windows_code_from_error, Platform,
 };
-use super::keyring_store::{builder_persistence, classify_keyring_error};
+use super::keyring_store::{classify_keyring_error, keeps_items};
 use super::memory::MEMORY_STORE_NAME;
 use super::*;
 use crate::error::ErrorKind;
@@ -306,20 +305,43 @@ fn a_damaged_item_is_replaced_by_entering_the_secret_again() {
 
 #[test]
 fn keyring_errors_are_classified() {
+    use keyring_core::Error;
+
     assert_eq!(
-        classify_keyring_error(&keyring::Error::NoEntry).cause,
+        classify_keyring_error(&Error::NoEntry).cause,
         FailureCause::NotFound
     );
-    let bad = classify_keyring_error(&keyring::Error::BadEncoding(SECRET.as_bytes().to_vec()));
+    let bad = classify_keyring_error(&Error::BadEncoding(SECRET.as_bytes().to_vec()));
     assert_eq!(bad.cause, FailureCause::Unreadable);
     assert!(!bad.detail.unwrap_or_default().contains(SECRET));
-    let too_long = classify_keyring_error(&keyring::Error::TooLong("account".into(), 513));
+    let bad_format = classify_keyring_error(&Error::BadDataFormat(
+        SECRET.as_bytes().to_vec(),
+        Box::new(std::io::Error::other("wrong header")),
+    ));
+    assert_eq!(bad_format.cause, FailureCause::Unreadable);
+    let detail = bad_format.detail.unwrap_or_default();
+    assert!(detail.contains("wrong header"), "{detail}");
+    assert!(!detail.contains(SECRET), "{detail}");
+    let too_long = classify_keyring_error(&Error::TooLong("account".into(), 513));
     assert_eq!(too_long.cause, FailureCause::Other);
     assert!(too_long.detail.unwrap_or_default().contains("513"));
     assert_eq!(
-        classify_keyring_error(&keyring::Error::Ambiguous(Vec::new())).cause,
+        classify_keyring_error(&Error::Invalid("label".into(), "cannot be empty".into())).cause,
         FailureCause::Other
     );
+    assert_eq!(
+        classify_keyring_error(&Error::Ambiguous(Vec::new())).cause,
+        FailureCause::Other
+    );
+    for other in [
+        Error::NoDefaultStore,
+        Error::NotSupportedByStore("no attributes".into()),
+        Error::BadStoreFormat("truncated".into()),
+    ] {
+        let failure = classify_keyring_error(&other);
+        assert_eq!(failure.cause, FailureCause::Other, "{other}");
+        assert!(failure.detail.is_some_and(|d| !d.is_empty()), "{other}");
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -328,8 +350,11 @@ fn secret_service_errors_are_classified() {
     use std::io;
     use std::sync::Arc;
 
-    let wrap = |e: secret_service::Error| keyring::Error::PlatformFailure(Box::new(e));
-    let no_access = |e: secret_service::Error| keyring::Error::NoStorageAccess(Box::new(e));
+    use keyring_core::Error;
+
+    let wrap = |e: secret_service::Error| Error::PlatformFailure(Box::new(e));
+    let no_access = |e: secret_service::Error| Error::NoStorageAccess(Box::new(e));
+    let no_bus: zbus::Address = "unix:path=/nonexistent/bus".parse().expect("address");
     let cases = [
         (
             wrap(secret_service::Error::Unavailable),
@@ -344,12 +369,23 @@ fn secret_service_errors_are_classified() {
             FailureCause::PromptDismissed,
         ),
         (
+            wrap(secret_service::Error::PromptDisconnected),
+            FailureCause::Locked,
+        ),
+        (
             no_access(secret_service::Error::NoResult),
             FailureCause::NoDefaultKeyring,
         ),
         (
             wrap(secret_service::Error::Zbus(zbus::Error::InputOutput(
                 Arc::new(io::Error::from(io::ErrorKind::ConnectionRefused)),
+            ))),
+            FailureCause::ServiceMissing,
+        ),
+        (
+            wrap(secret_service::Error::Zbus(zbus::Error::Connection(
+                Arc::new(io::Error::from(io::ErrorKind::NotFound)),
+                no_bus,
             ))),
             FailureCause::ServiceMissing,
         ),
@@ -375,12 +411,35 @@ fn secret_service_errors_are_classified() {
             wrap(secret_service::Error::Crypto("bad padding")),
             FailureCause::Other,
         ),
+        // Not a Secret Service error: the store said it could not get in.
+        (
+            Error::NoStorageAccess(Box::new(io::Error::other("refused"))),
+            FailureCause::Locked,
+        ),
+        (
+            Error::PlatformFailure(Box::new(io::Error::other("odd"))),
+            FailureCause::Other,
+        ),
     ];
     for (err, expected) in cases {
         let failure = classify_keyring_error(&err);
         assert_eq!(failure.cause, expected, "{err}");
         assert!(failure.detail.is_some_and(|d| !d.is_empty()), "{err}");
     }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn secret_service_items_carry_the_documented_attributes() {
+    let key = client_key();
+    let attributes = super::keyring_store::layout_attributes(&key);
+    assert_eq!(attributes.len(), 3, "{attributes:?}");
+    assert_eq!(attributes["target"], "default");
+    assert_eq!(
+        attributes["account"],
+        "acmeco/jumpcloud-client-secret/abc123-client"
+    );
+    assert_eq!(attributes["application"], "dev.c1setup.assistant");
 }
 
 #[test]
@@ -421,18 +480,65 @@ fn platform_codes_are_classified() {
     assert_eq!(classify_windows_code(87), FailureCause::Other);
 }
 
+/// The shape of windows-native-keyring-store's (unexported) error type.
+#[derive(Debug)]
+struct PlatformError(u32);
+
+impl std::fmt::Display for PlatformError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self.0 {
+            1312 => write!(f, "Windows ERROR_NO_SUCH_LOGON_SESSION"),
+            code => write!(f, "Windows error code {code}"),
+        }
+    }
+}
+
+impl std::error::Error for PlatformError {}
+
+/// Only the message of an error, for the fallback.
+#[derive(Debug)]
+struct Message(&'static str);
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for Message {}
+
 #[test]
-fn the_keyring_back_end_is_persistent_not_the_mock() {
-    assert!(matches!(
-        builder_persistence(),
-        CredentialPersistence::UntilDelete
-    ));
-    // keyring's mock, which keyring falls back to without a platform
-    // feature, would report EntryOnly.
-    assert!(matches!(
-        keyring::mock::default_credential_builder().persistence(),
-        CredentialPersistence::EntryOnly
-    ));
+fn windows_codes_are_read_from_the_stores_error() {
+    assert_eq!(windows_code_from_error(&PlatformError(5)), Some(5));
+    assert_eq!(windows_code_from_error(&PlatformError(1312)), Some(1312));
+    let boxed: keyring_core::error::PlatformError = Box::new(PlatformError(1168));
+    assert_eq!(windows_code_from_error(boxed.as_ref()), Some(1168));
+    assert_eq!(
+        windows_code_from_error(&Message("Windows error code 5")),
+        Some(5)
+    );
+    assert_eq!(
+        windows_code_from_error(&Message("Windows ERROR_NO_SUCH_LOGON_SESSION")),
+        Some(1312)
+    );
+    assert_eq!(windows_code_from_error(&Message("something else")), None);
+    assert_eq!(
+        windows_code_from_error(&std::io::Error::other("PlatformError")),
+        None
+    );
+    assert_eq!(
+        classify_windows_code(windows_code_from_error(&PlatformError(1312)).expect("code")),
+        FailureCause::ServiceMissing
+    );
+}
+
+#[test]
+fn a_store_that_forgets_items_is_refused() {
+    // keyring-core's mock keeps items only as long as the process: the
+    // probe's persistence check must refuse it. (The platform stores pass
+    // it; the real-keychain tests run the probe against them.)
+    let mock = keyring_core::mock::Store::new().expect("mock store");
+    assert!(!keeps_items(&*mock));
 }
 
 #[test]
