@@ -18,6 +18,7 @@
 #![cfg(target_os = "linux")]
 #![allow(clippy::unwrap_used)]
 
+use std::collections::HashMap;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -26,6 +27,8 @@ use c1_setup_core::paths::KEYCHAIN_SERVICE;
 use c1_setup_core::step::StepId;
 use c1_setup_core::{ErrorKind, Secret};
 use rand::distributions::{Alphanumeric, DistString};
+use secret_service::blocking::SecretService;
+use secret_service::EncryptionType;
 
 const GATE: &str = "C1_SETUP_REAL_KEYCHAIN";
 
@@ -228,8 +231,126 @@ fn an_item_written_by_another_client_is_read() {
 
     let store = KeyringStore::new();
     assert_eq!(store.get(&key).unwrap().expose(), value);
+
+    // Saving over it keeps the one item and brings it to the assistant's
+    // layout: the missing attributes and the assistant's label.
+    store.put(&key, &Secret::from("replaced")).unwrap();
+    assert_eq!(secret_tool_lookup(&key).as_deref(), Some("replaced"));
+    assert_eq!(item_count(&key), 1);
+    assert_eq!(attribute_lines(&key), documented_lines(&key));
+
     store.delete(&key).unwrap();
     assert_eq!(secret_tool_lookup(&key), None);
+}
+
+/// The label and attribute lines `secret-tool search` prints for an item in
+/// the layout documented in `c1_setup_core::keychain`, sorted.
+fn documented_lines(key: &SecretKey) -> Vec<String> {
+    let mut lines = vec![
+        format!("label = {}", key.label()),
+        format!("attribute.service = {KEYCHAIN_SERVICE}"),
+        format!("attribute.username = {}", key.account()),
+        format!("attribute.account = {}", key.account()),
+        "attribute.target = default".to_owned(),
+        "attribute.application = dev.c1setup.assistant".to_owned(),
+    ];
+    lines.sort();
+    lines
+}
+
+/// The label and attribute lines of the one item for `key`, sorted.
+fn attribute_lines(key: &SecretKey) -> Vec<String> {
+    let mut lines: Vec<String> = secret_tool_search(key)
+        .into_iter()
+        .filter(|l| l.starts_with("label = ") || l.starts_with("attribute."))
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn a_new_item_carries_every_documented_attribute_and_nothing_else() {
+    if !real_keychain() {
+        return;
+    }
+    let store = KeyringStore::new();
+    let key = fresh_key();
+    store.put(&key, &Secret::from(random(24).as_str())).unwrap();
+    assert_eq!(attribute_lines(&key), documented_lines(&key));
+    // Overwriting does not change them.
+    store.put(&key, &Secret::from(random(24).as_str())).unwrap();
+    assert_eq!(attribute_lines(&key), documented_lines(&key));
+
+    // The item is in the default collection, as keyring 3 put it.
+    let ss = SecretService::connect(EncryptionType::Dh).unwrap();
+    let default_collection = ss.get_default_collection().unwrap();
+    let in_default = default_collection
+        .search_items(HashMap::from([
+            ("service", key.service()),
+            ("account", key.account()),
+        ]))
+        .unwrap();
+    assert_eq!(in_default.len(), 1);
+
+    store.delete(&key).unwrap();
+    assert_eq!(item_count(&key), 0);
+    // Every call built its entry from the Secret Service store itself:
+    // keyring-core never got a default store (which could be its mock).
+    assert!(keyring_core::get_default_store().is_none());
+}
+
+/// Writes an item the way keyring 3 (the assistant's earlier keychain
+/// crate) wrote it: `create_item` in the default collection with its
+/// attributes `service`, `username`, `target` = `default`, `application`
+/// (replaced by the assistant's identifier) and the assistant's extra
+/// `account`, the assistant's label, content type text/plain.
+fn store_as_keyring_3_did(key: &SecretKey, value: &str) {
+    let ss = SecretService::connect(EncryptionType::Dh).unwrap();
+    let collection = ss.get_default_collection().unwrap();
+    let label = key.label();
+    collection
+        .create_item(
+            &label,
+            HashMap::from([
+                ("service", key.service()),
+                ("username", key.account()),
+                ("target", "default"),
+                ("application", "dev.c1setup.assistant"),
+                ("account", key.account()),
+            ]),
+            value.as_bytes(),
+            true,
+            "text/plain",
+        )
+        .unwrap();
+}
+
+#[test]
+fn an_item_written_as_keyring_3_wrote_it_is_read_overwritten_and_deleted() {
+    if !real_keychain() {
+        return;
+    }
+    let key = fresh_key();
+    let old = format!("written-by-keyring-3-{}", random(16));
+    store_as_keyring_3_did(&key, &old);
+    assert_eq!(secret_tool_lookup(&key).as_deref(), Some(old.as_str()));
+    let before = attribute_lines(&key);
+    assert_eq!(before, documented_lines(&key));
+
+    let store = KeyringStore::new();
+    assert_eq!(store.get(&key).unwrap().expose(), old);
+
+    let new = format!("written-now-{}", random(16));
+    store.put(&key, &Secret::from(new.as_str())).unwrap();
+    assert_eq!(secret_tool_lookup(&key).as_deref(), Some(new.as_str()));
+    assert_eq!(item_count(&key), 1, "the old item is reused, not doubled");
+    assert_eq!(attribute_lines(&key), before);
+    assert_eq!(KeyringStore::new().get(&key).unwrap().expose(), new);
+
+    store.delete(&key).unwrap();
+    assert_eq!(secret_tool_lookup(&key), None);
+    assert_eq!(item_count(&key), 0);
+    assert_eq!(store.get(&key).unwrap_err().kind, ErrorKind::SecretNotFound);
 }
 
 #[test]
