@@ -207,11 +207,13 @@ async fn a_token_for_another_audience_is_refused() {
 }
 
 #[tokio::test]
-async fn several_audiences_need_azp() {
-    assert_eq!(
-        failed_check(&run(id_token(IdTokenMode::ManyAudNoAzp)).await),
-        "azp"
-    );
+async fn a_token_also_meant_for_another_app_is_refused() {
+    // openidconnect's verifier trusts no audience besides the Client ID,
+    // with or without azp.
+    let run = run(id_token(IdTokenMode::ManyAudNoAzp)).await;
+    assert_eq!(failed_check(&run), "aud");
+    let detail = failure(&run).detail.as_deref().expect("detail");
+    assert!(detail.contains("another-app"), "{detail}");
 }
 
 #[tokio::test]

@@ -281,6 +281,15 @@ pub fn quote(text: &str, hide: &[&str]) -> String {
     out.trim().to_owned()
 }
 
+/// The name a library error quotes in backticks after `lead`, e.g. the
+/// field of serde's "missing field `jwks_uri`". Libraries give some errors
+/// only as text; this reads the one name the diagnosis needs from it.
+pub fn named_in(error: &impl std::fmt::Display, lead: &str) -> Option<String> {
+    let text = error.to_string();
+    let (_, rest) = text.split_once(lead)?;
+    rest.split_once('`').map(|(name, _)| name.to_owned())
+}
+
 fn hide_token_like(text: &str) -> String {
     // '/' ends a run so that URLs, which the diagnosis must keep, break into
     // short runs; a JWT's dots do not, so a whole token is one run.
@@ -464,6 +473,22 @@ mod tests {
             port_in_use(1, "x").step.is_none(),
             "the login names no step"
         );
+    }
+
+    #[test]
+    fn a_name_is_read_from_a_library_error_text() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Needs {
+            #[allow(dead_code)]
+            jwks_uri: String,
+        }
+        let err = serde_json::from_str::<Needs>("{}").expect_err("missing");
+        assert_eq!(
+            named_in(&err, "missing field `").as_deref(),
+            Some("jwks_uri")
+        );
+        assert_eq!(named_in(&err, "unrecognized JSON Web Algorithm `"), None);
+        assert_eq!(named_in(&"missing field `open", "missing field `"), None);
     }
 
     #[test]

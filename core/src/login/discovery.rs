@@ -1,18 +1,22 @@
-//! OpenID Connect discovery: the provider's metadata, checked before the
-//! browser is opened. The discovered issuer must equal the configured one
-//! exactly, every endpoint must be https (or plain http on loopback), and a
-//! provider that lists its token endpoint authentication methods must list
-//! `client_secret_post`.
+//! OpenID Connect discovery: the provider's metadata, read with
+//! `openidconnect`'s `ProviderMetadata` (so the fields the Discovery spec
+//! requires must be there) and checked before the browser is opened. The
+//! discovered issuer must equal the configured one exactly, every endpoint
+//! must be https (or plain http on loopback), and a provider that lists its
+//! token endpoint authentication methods must list `client_secret_post`.
 
-use serde::Deserialize;
+use openidconnect::core::{
+    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType,
+    CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm,
+    CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
+};
+use openidconnect::AdditionalProviderMetadata;
+use serde::{Deserialize, Serialize};
 
 use super::diagnosis;
 use crate::endpoints::check_transport;
 use crate::error::AppError;
 use crate::net::http::{FetchError, Http};
-
-/// The authentication method ConductorOne's signup uses, and so does the check.
-pub const CLIENT_SECRET_POST: &str = "client_secret_post";
 
 /// The parts of the discovery document the login uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,16 +30,29 @@ pub struct ProviderMetadata {
     pub iss_parameter_supported: bool,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawMetadata {
-    issuer: Option<String>,
-    authorization_endpoint: Option<String>,
-    token_endpoint: Option<String>,
-    jwks_uri: Option<String>,
-    userinfo_endpoint: Option<String>,
-    token_endpoint_auth_methods_supported: Option<Vec<String>>,
+/// RFC 9207's field, which the library's metadata does not have.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Rfc9207 {
     authorization_response_iss_parameter_supported: Option<bool>,
 }
+
+impl AdditionalProviderMetadata for Rfc9207 {}
+
+/// `CoreProviderMetadata` with RFC 9207's field.
+type Document = openidconnect::ProviderMetadata<
+    Rfc9207,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
 
 /// The discovery document's address for `issuer`.
 pub fn discovery_url(issuer: &str) -> String {
@@ -73,91 +90,128 @@ pub(crate) async fn discover(http: &Http, issuer: &str) -> Result<ProviderMetada
             ),
         ));
     }
-    let raw: RawMetadata = serde_json::from_slice(&answer.body).map_err(|e| {
-        diagnosis::discovery_invalid(
-            issuer,
-            &format!("its configuration document is not valid JSON ({e})"),
-        )
-    })?;
-    check(issuer, raw)
+    check(issuer, &answer.body)
 }
 
-fn check(issuer: &str, raw: RawMetadata) -> Result<ProviderMetadata, AppError> {
-    let found = raw
-        .issuer
-        .ok_or_else(|| diagnosis::discovery_invalid(issuer, "the issuer field is missing"))?;
-    if found != issuer {
-        return Err(diagnosis::issuer_mismatch(issuer, &found));
+/// Reads the document with the library's type and checks it.
+fn check(issuer: &str, body: &[u8]) -> Result<ProviderMetadata, AppError> {
+    let doc: Document = serde_json::from_slice(body).map_err(|e| {
+        let what = match diagnosis::named_in(&e, "missing field `") {
+            Some(field) => format!("{field} is missing"),
+            None if e.is_data() => {
+                format!("its configuration document is not an OpenID configuration ({e})")
+            }
+            None => format!("its configuration document is not valid JSON ({e})"),
+        };
+        diagnosis::discovery_invalid(issuer, &what)
+    })?;
+    if doc.issuer().as_str() != issuer {
+        return Err(diagnosis::issuer_mismatch(issuer, doc.issuer()));
     }
-    let endpoint = |field: &'static str, value: Option<String>| -> Result<String, AppError> {
-        let value = value
-            .ok_or_else(|| diagnosis::discovery_invalid(issuer, &format!("{field} is missing")))?;
-        check_transport(field, &value)
+    let endpoint = |field: &'static str, value: &str| -> Result<String, AppError> {
+        check_transport(field, value)
             .map_err(|e| diagnosis::discovery_invalid(issuer, &e.to_string()))?;
-        Ok(value)
+        Ok(value.to_owned())
     };
-    let authorization_endpoint = endpoint("authorization_endpoint", raw.authorization_endpoint)?;
-    let token_endpoint = endpoint("token_endpoint", raw.token_endpoint)?;
-    let jwks_uri = endpoint("jwks_uri", raw.jwks_uri)?;
-    let userinfo_endpoint = match raw.userinfo_endpoint {
-        Some(u) => Some(endpoint("userinfo_endpoint", Some(u))?),
-        None => None,
+    let token_endpoint = doc
+        .token_endpoint()
+        .ok_or_else(|| diagnosis::discovery_invalid(issuer, "token_endpoint is missing"))?;
+    let metadata = ProviderMetadata {
+        issuer: doc.issuer().to_string(),
+        authorization_endpoint: endpoint("authorization_endpoint", doc.authorization_endpoint())?,
+        token_endpoint: endpoint("token_endpoint", token_endpoint)?,
+        jwks_uri: endpoint("jwks_uri", doc.jwks_uri())?,
+        userinfo_endpoint: match doc.userinfo_endpoint() {
+            Some(u) => Some(endpoint("userinfo_endpoint", u)?),
+            None => None,
+        },
+        iss_parameter_supported: doc
+            .additional_metadata()
+            .authorization_response_iss_parameter_supported
+            == Some(true),
     };
-    if let Some(methods) = &raw.token_endpoint_auth_methods_supported {
-        if !methods.iter().any(|m| m == CLIENT_SECRET_POST) {
-            return Err(diagnosis::auth_method_unsupported(methods));
+    if let Some(methods) = doc.token_endpoint_auth_methods_supported() {
+        if !methods.contains(&CoreClientAuthMethod::ClientSecretPost) {
+            let listed: Vec<String> = methods.iter().map(|m| m.as_ref().to_owned()).collect();
+            return Err(diagnosis::auth_method_unsupported(&listed));
         }
     }
-    Ok(ProviderMetadata {
-        issuer: found,
-        authorization_endpoint,
-        token_endpoint,
-        jwks_uri,
-        userinfo_endpoint,
-        iss_parameter_supported: raw.authorization_response_iss_parameter_supported == Some(true),
-    })
+    Ok(metadata)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use serde_json::{json, Value};
 
     const ISSUER: &str = "https://oauth.id.jumpcloud.com/";
 
-    fn raw(value: serde_json::Value) -> RawMetadata {
-        serde_json::from_value(value).expect("shape")
+    fn checked(doc: &Value) -> Result<ProviderMetadata, AppError> {
+        check(ISSUER, doc.to_string().as_bytes())
     }
 
-    fn good() -> serde_json::Value {
-        serde_json::json!({
+    fn good() -> Value {
+        json!({
             "issuer": ISSUER,
             "authorization_endpoint": "https://oauth.id.jumpcloud.com/oauth2/auth",
             "token_endpoint": "https://oauth.id.jumpcloud.com/oauth2/token",
             "jwks_uri": "https://oauth.id.jumpcloud.com/.well-known/jwks.json",
             "userinfo_endpoint": "https://oauth.id.jumpcloud.com/userinfo",
-            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "response_types_supported": ["code", "code id_token", "id_token"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported":
+                ["client_secret_post", "client_secret_basic", "private_key_jwt", "none"],
+            "code_challenge_methods_supported": ["plain", "S256"],
         })
+    }
+
+    fn without(field: &str) -> Value {
+        let mut doc = good();
+        doc.as_object_mut().expect("object").remove(field);
+        doc
     }
 
     #[test]
     fn a_jumpcloud_like_document_passes() {
-        let m = check(ISSUER, raw(good())).expect("valid");
+        let m = checked(&good()).expect("valid");
         assert_eq!(
-            m.token_endpoint,
-            "https://oauth.id.jumpcloud.com/oauth2/token"
+            m,
+            ProviderMetadata {
+                issuer: ISSUER.into(),
+                authorization_endpoint: "https://oauth.id.jumpcloud.com/oauth2/auth".into(),
+                token_endpoint: "https://oauth.id.jumpcloud.com/oauth2/token".into(),
+                jwks_uri: "https://oauth.id.jumpcloud.com/.well-known/jwks.json".into(),
+                userinfo_endpoint: Some("https://oauth.id.jumpcloud.com/userinfo".into()),
+                iss_parameter_supported: false,
+            }
         );
-        assert!(!m.iss_parameter_supported);
         assert_eq!(
             discovery_url(ISSUER),
             "https://oauth.id.jumpcloud.com/.well-known/openid-configuration"
         );
+        let mut doc = without("userinfo_endpoint");
+        doc["authorization_response_iss_parameter_supported"] = json!(true);
+        let m = checked(&doc).expect("valid");
+        assert!(m.iss_parameter_supported);
+        assert_eq!(m.userinfo_endpoint, None);
     }
 
     #[test]
     fn the_issuer_must_match_exactly_including_the_trailing_slash() {
-        let err = check("https://oauth.id.jumpcloud.com", raw(good())).expect_err("mismatch");
+        let err = check(
+            "https://oauth.id.jumpcloud.com",
+            good().to_string().as_bytes(),
+        )
+        .expect_err("mismatch");
         assert_eq!(err.kind, ErrorKind::IssuerMismatch);
+        let mut doc = good();
+        doc["issuer"] = json!("https://oauth.id.jumpcloud.com");
+        assert_eq!(
+            checked(&doc).expect_err("mismatch").kind,
+            ErrorKind::IssuerMismatch
+        );
     }
 
     #[test]
@@ -165,28 +219,57 @@ mod tests {
         let mut doc = good();
         doc["token_endpoint"] = "http://oauth.id.jumpcloud.com/oauth2/token".into();
         assert_eq!(
-            check(ISSUER, raw(doc)).expect_err("http").kind,
+            checked(&doc).expect_err("http").kind,
             ErrorKind::DiscoveryInvalid
         );
+        // Fields the login uses, and the fields the Discovery spec requires.
+        for field in [
+            "issuer",
+            "authorization_endpoint",
+            "token_endpoint",
+            "jwks_uri",
+            "response_types_supported",
+            "subject_types_supported",
+            "id_token_signing_alg_values_supported",
+        ] {
+            let err = checked(&without(field)).expect_err(field);
+            assert_eq!(err.kind, ErrorKind::DiscoveryInvalid, "{field}");
+            // Quoting hides runs as long as a token, such as the longest field names.
+            let expected = format!("{} is missing", diagnosis::quote(field, &[]));
+            assert_eq!(err.detail.as_deref(), Some(expected.as_str()));
+        }
+        let err = check(ISSUER, b"<html>").expect_err("not JSON");
+        assert!(
+            err.detail
+                .as_deref()
+                .is_some_and(|d| d.starts_with("its configuration document is not valid JSON")),
+            "{err:?}"
+        );
         let mut doc = good();
-        doc.as_object_mut().expect("object").remove("jwks_uri");
-        assert_eq!(
-            check(ISSUER, raw(doc)).expect_err("missing").kind,
-            ErrorKind::DiscoveryInvalid
+        doc["jwks_uri"] = json!("not a URL");
+        let err = checked(&doc).expect_err("not a URL");
+        assert!(
+            err.detail.as_deref().is_some_and(
+                |d| d.starts_with("its configuration document is not an OpenID configuration")
+            ),
+            "{err:?}"
         );
     }
 
     #[test]
     fn a_listed_method_set_without_client_secret_post_is_refused() {
         let mut doc = good();
-        doc["token_endpoint_auth_methods_supported"] = serde_json::json!(["client_secret_basic"]);
-        let err = check(ISSUER, raw(doc)).expect_err("unsupported");
+        doc["token_endpoint_auth_methods_supported"] =
+            json!(["client_secret_basic", "tls_client_auth"]);
+        let err = checked(&doc).expect_err("unsupported");
         assert_eq!(err.kind, ErrorKind::AuthMethodUnsupported);
+        assert!(
+            err.detail
+                .as_deref()
+                .is_some_and(|d| d.ends_with(": client_secret_basic, tls_client_auth")),
+            "{err:?}"
+        );
         // Not listed at all: allowed, the token endpoint will tell.
-        let mut doc = good();
-        doc.as_object_mut()
-            .expect("object")
-            .remove("token_endpoint_auth_methods_supported");
-        assert!(check(ISSUER, raw(doc)).is_ok());
+        assert!(checked(&without("token_endpoint_auth_methods_supported")).is_ok());
     }
 }

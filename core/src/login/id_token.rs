@@ -1,19 +1,27 @@
-//! ID token verification: the signature against the provider's JWKS
-//! (asymmetric algorithms only: never `none`, never HS*), one JWKS refetch
-//! when the key id is unknown (key rotation), then `iss`, `aud` / `azp`,
-//! `exp`, `iat`, `nonce` and `sub`. The email and the `memberOf` group claim
-//! are read when present.
+//! ID token verification with `openidconnect`'s own verifier: the signature
+//! against the provider's key set (asymmetric algorithms only: never `none`,
+//! never HS*), `iss`, `aud` (no audience besides this Client ID), `exp`
+//! (with [`CLOCK_SKEW_SECS`]), `nonce`, and `iat` and `sub` present.
 //!
-//! Signatures are checked with `openidconnect`'s JSON Web Key
-//! implementation; the claims are checked here so that each failure names
-//! its check in the error's `detail`.
+//! What is left here is what the library does not do: fetching the key set
+//! through the assistant's HTTP client, fetching it once more when no key
+//! matches the token (key rotation), reading JumpCloud's `memberOf` group
+//! claim, and naming the failed check in the error's `detail` in the
+//! diagnosis's words.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use openidconnect::core::{
-    CoreJsonWebKey, CoreJsonWebKeyType, CoreJsonWebKeyUse, CoreJwsSigningAlgorithm,
+    CoreGenderClaim, CoreIdTokenVerifier, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
 };
-use openidconnect::JsonWebKey as _;
+use openidconnect::{
+    AdditionalClaims, ClaimsVerificationError, ClientId, IdTokenClaims, IssuerUrl,
+    JwsSigningAlgorithm as _, Nonce, SignatureVerificationError,
+};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::diagnosis;
@@ -21,7 +29,21 @@ use crate::error::AppError;
 use crate::net::http::{FetchError, Http};
 
 /// Clock skew allowed when checking `exp`.
-pub const CLOCK_SKEW_SECS: i64 = 120;
+pub const CLOCK_SKEW_SECS: u64 = 120;
+
+/// The algorithms accepted: the provider's public keys only. JumpCloud signs
+/// with RS256.
+const ALGORITHMS: [CoreJwsSigningAlgorithm; 9] = [
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha384,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha512,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha256,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha384,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha512,
+    CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+    CoreJwsSigningAlgorithm::EcdsaP384Sha384,
+    CoreJwsSigningAlgorithm::EdDsa,
+];
 
 /// What the ID token is checked against.
 #[derive(Debug, Clone, Copy)]
@@ -40,202 +62,112 @@ pub struct IdentityClaims {
     pub groups: Vec<String>,
 }
 
-/// A JWS split into its parts, not yet trusted.
-#[derive(Debug)]
-pub struct UnverifiedJwt {
-    pub header: Value,
-    pub claims: Value,
-    signing_input: String,
-    signature: Vec<u8>,
+/// JumpCloud's group claim, which the library does not know.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct GroupClaim {
+    #[serde(rename = "memberOf", default, skip_serializing_if = "Option::is_none")]
+    member_of: Option<Value>,
 }
+
+impl AdditionalClaims for GroupClaim {}
+
+/// An ID token as the library reads it, with the group claim.
+pub type IdToken = openidconnect::IdToken<
+    GroupClaim,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
+>;
+
+type TokenClaims = IdTokenClaims<GroupClaim, CoreGenderClaim>;
 
 fn invalid(check: &str, what: &str) -> AppError {
     diagnosis::id_token_invalid(check, what)
 }
 
-/// Splits and decodes a compact JWS.
-pub fn parse(token: &str) -> Result<UnverifiedJwt, AppError> {
-    let parts: Vec<&str> = token.split('.').collect();
-    let [header_b64, claims_b64, signature_b64] = parts.as_slice() else {
-        return Err(invalid(
-            "format",
-            "the token does not have three dot-separated parts",
-        ));
-    };
-    let decode_json = |part: &str, name: &str| -> Result<Value, AppError> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(part)
-            .map_err(|_| invalid("format", &format!("the {name} is not base64url")))?;
-        let value: Value = serde_json::from_slice(&bytes)
-            .map_err(|_| invalid("format", &format!("the {name} is not JSON")))?;
-        if value.is_object() {
-            Ok(value)
-        } else {
-            Err(invalid(
-                "format",
-                &format!("the {name} is not a JSON object"),
-            ))
-        }
-    };
-    let header = decode_json(header_b64, "header")?;
-    let claims = decode_json(claims_b64, "payload")?;
-    let signature = URL_SAFE_NO_PAD
-        .decode(signature_b64)
-        .map_err(|_| invalid("format", "the signature is not base64url"))?;
-    Ok(UnverifiedJwt {
-        header,
-        claims,
-        signing_input: format!("{header_b64}.{claims_b64}"),
-        signature,
+/// Reads the token (three base64url parts, a JSON header and claims with
+/// `iss`, `exp`, `iat` and `sub`); nothing is trusted yet.
+pub fn parse(token: &str) -> Result<IdToken, AppError> {
+    token.parse::<IdToken>().map_err(|e| {
+        let missing = diagnosis::named_in(&e, "missing field `").unwrap_or_default();
+        let (check, what) = match missing.as_str() {
+            "alg" => ("alg", "the header names no algorithm".to_owned()),
+            "iss" => ("iss", "the issuer claim is missing".to_owned()),
+            "exp" => ("exp", "the expiry claim is missing".to_owned()),
+            "iat" => ("iat", "the issued-at claim is missing".to_owned()),
+            "sub" => ("sub", "the subject claim is missing".to_owned()),
+            _ => match diagnosis::named_in(&e, "unrecognized JSON Web Algorithm `") {
+                Some(alg) => ("alg", not_supported(&alg)),
+                None => ("format", format!("the token could not be read ({e})")),
+            },
+        };
+        invalid(check, &what)
     })
 }
 
-/// The algorithm named in the header, if it is one the assistant accepts.
-pub fn accepted_algorithm(header: &Value) -> Result<CoreJwsSigningAlgorithm, AppError> {
-    let Some(alg) = header.get("alg").and_then(Value::as_str) else {
-        return Err(invalid("alg", "the header names no algorithm"));
-    };
-    Ok(match alg {
-        "RS256" => CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
-        "RS384" => CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha384,
-        "RS512" => CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha512,
-        "PS256" => CoreJwsSigningAlgorithm::RsaSsaPssSha256,
-        "PS384" => CoreJwsSigningAlgorithm::RsaSsaPssSha384,
-        "PS512" => CoreJwsSigningAlgorithm::RsaSsaPssSha512,
-        "ES256" => CoreJwsSigningAlgorithm::EcdsaP256Sha256,
-        "ES384" => CoreJwsSigningAlgorithm::EcdsaP384Sha384,
-        "EdDSA" => CoreJwsSigningAlgorithm::EdDsa,
-        none if none.eq_ignore_ascii_case("none") => {
-            return Err(invalid(
-                "alg",
-                "the token is unsigned (alg none), which is never accepted",
-            ));
-        }
-        hs if hs.starts_with("HS") => {
-            return Err(invalid(
-                "alg",
-                &format!("{hs} is a shared-secret algorithm; only the provider's public keys are accepted"),
-            ));
-        }
-        other => {
-            return Err(invalid(
-                "alg",
-                &format!(
-                    "the algorithm {} is not supported",
-                    diagnosis::quote(other, &[])
-                ),
-            ))
-        }
+/// Runs the library's checks with `keys`: the claims, or the library's error.
+pub fn check(
+    token: &IdToken,
+    keys: CoreJsonWebKeySet,
+    expected: ExpectedClaims<'_>,
+    now: SystemTime,
+) -> Result<IdentityClaims, ClaimsVerificationError> {
+    let issuer = IssuerUrl::new(expected.issuer.to_owned())
+        .map_err(|e| ClaimsVerificationError::Other(format!("the expected issuer: {e}")))?;
+    let skewed = now - Duration::from_secs(CLOCK_SKEW_SECS);
+    let verifier = CoreIdTokenVerifier::new_public_client(
+        ClientId::new(expected.client_id.to_owned()),
+        issuer,
+        keys,
+    )
+    .set_allowed_algs(ALGORITHMS)
+    .set_time_fn(move || skewed.into());
+    let claims = token.claims(&verifier, &Nonce::new(expected.nonce.to_owned()))?;
+    Ok(IdentityClaims {
+        subject: claims.subject().to_string(),
+        email: claims
+            .email()
+            .map(|e| e.trim())
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned),
+        email_verified: claims.email_verified(),
+        groups: groups_in(claims.additional_claims().member_of.as_ref()),
     })
 }
 
-/// Parses a JWKS document, skipping keys of kinds this crate cannot use.
-pub fn parse_jwks(body: &[u8]) -> Result<Vec<CoreJsonWebKey>, String> {
-    let doc: Value =
-        serde_json::from_slice(body).map_err(|e| format!("the key set is not JSON ({e})"))?;
-    let keys = doc
-        .get("keys")
-        .and_then(Value::as_array)
-        .ok_or("the key set has no keys array")?;
-    Ok(keys
-        .iter()
-        .filter_map(|k| serde_json::from_value::<CoreJsonWebKey>(k.clone()).ok())
-        .filter(|k| *k.key_type() != CoreJsonWebKeyType::Symmetric)
-        .filter(|k| {
-            k.key_use()
-                .is_none_or(|u| *u == CoreJsonWebKeyUse::Signature)
-        })
-        .collect())
+/// Whether the check stopped only for want of a key matching the token.
+pub fn needs_a_key(outcome: &Result<IdentityClaims, ClaimsVerificationError>) -> bool {
+    matches!(
+        outcome,
+        Err(ClaimsVerificationError::SignatureVerification(
+            SignatureVerificationError::NoMatchingKey
+        ))
+    )
 }
 
-/// How a signature check came out.
-#[derive(Debug, PartialEq, Eq)]
-pub enum SignatureCheck {
-    Valid,
-    /// No key in the set has the token's `kid` (or no usable key at all).
-    NoMatchingKey,
-    /// A matching key exists but the signature does not verify.
-    Invalid,
-}
-
-/// Checks the signature against `keys`, choosing keys by `kid` when the
-/// header has one.
-pub fn check_signature(
-    jwt: &UnverifiedJwt,
-    alg: &CoreJwsSigningAlgorithm,
-    keys: &[CoreJsonWebKey],
-) -> SignatureCheck {
-    let kid = jwt.header.get("kid").and_then(Value::as_str);
-    let candidates: Vec<&CoreJsonWebKey> = keys
-        .iter()
-        .filter(|k| match kid {
-            Some(kid) => k.key_id().is_some_and(|id| id.as_str() == kid),
-            None => true,
-        })
-        .collect();
-    if candidates.is_empty() {
-        return SignatureCheck::NoMatchingKey;
-    }
-    if candidates.iter().any(|k| {
-        k.verify_signature(alg, jwt.signing_input.as_bytes(), &jwt.signature)
-            .is_ok()
-    }) {
-        SignatureCheck::Valid
-    } else {
-        SignatureCheck::Invalid
-    }
-}
-
-/// Fetches the key set, checks the signature (refetching once for an
-/// unknown `kid`), then the claims.
+/// Checks the token. The first check has no keys, so whatever the library
+/// refuses without them (`alg none`, HS*, `iss`, `aud`) is refused before
+/// any request; then with the published key set, and once more with the set
+/// fetched again if no key matches (the provider may have rotated its keys).
 pub(crate) async fn verify(
     http: &Http,
     jwks_uri: &str,
     token: &str,
     expected: ExpectedClaims<'_>,
 ) -> Result<IdentityClaims, AppError> {
-    let jwt = parse(token)?;
-    let alg = accepted_algorithm(&jwt.header)?;
-    let keys = fetch_jwks(http, jwks_uri).await?;
-    let outcome = match check_signature(&jwt, &alg, &keys) {
-        SignatureCheck::NoMatchingKey => {
-            // The provider may have rotated its keys since they were published.
-            let fresh = fetch_jwks(http, jwks_uri).await?;
-            check_signature(&jwt, &alg, &fresh)
+    let now = SystemTime::now();
+    let parsed = parse(token)?;
+    let mut outcome = check(&parsed, CoreJsonWebKeySet::new(Vec::new()), expected, now);
+    for _fetch in ["published", "refetched"] {
+        if !needs_a_key(&outcome) {
+            break;
         }
-        other => other,
-    };
-    match outcome {
-        SignatureCheck::Valid => {}
-        SignatureCheck::NoMatchingKey => {
-            let kid = jwt
-                .header
-                .get("kid")
-                .and_then(Value::as_str)
-                .unwrap_or("(none)");
-            return Err(invalid(
-                "signature",
-                &format!(
-                    "no key in the provider's key set matches the token (kid {})",
-                    diagnosis::quote(kid, &[])
-                ),
-            ));
-        }
-        SignatureCheck::Invalid => {
-            return Err(invalid(
-                "signature",
-                "the signature does not match the provider's published key",
-            ));
-        }
+        outcome = check(&parsed, fetch_jwks(http, jwks_uri).await?, expected, now);
     }
-    check_claims(
-        &jwt.claims,
-        expected,
-        time::OffsetDateTime::now_utc().unix_timestamp(),
-    )
+    outcome.map_err(|e| explain(&parsed, token, e, expected, now))
 }
 
-async fn fetch_jwks(http: &Http, jwks_uri: &str) -> Result<Vec<CoreJsonWebKey>, AppError> {
+async fn fetch_jwks(http: &Http, jwks_uri: &str) -> Result<CoreJsonWebKeySet, AppError> {
     let unavailable = |why: &str| {
         invalid(
             "jwks",
@@ -252,109 +184,135 @@ async fn fetch_jwks(http: &Http, jwks_uri: &str) -> Result<Vec<CoreJsonWebKey>, 
     if !answer.is_success() {
         return Err(unavailable(&format!("HTTP {}", answer.status)));
     }
-    parse_jwks(&answer.body).map_err(|e| unavailable(&e))
+    serde_json::from_slice(&answer.body)
+        .map_err(|e| unavailable(&format!("the key set is not a JSON Web Key Set ({e})")))
 }
 
-/// Checks the claims of a token whose signature is valid.
-pub fn check_claims(
-    claims: &Value,
+/// The library's error as the check it names and the diagnosis's words.
+/// The token's claims, as they stand, only shape the words.
+pub fn explain(
+    token: &IdToken,
+    raw: &str,
+    error: ClaimsVerificationError,
     expected: ExpectedClaims<'_>,
-    now: i64,
-) -> Result<IdentityClaims, AppError> {
+    now: SystemTime,
+) -> AppError {
+    use ClaimsVerificationError as Claim;
+    use SignatureVerificationError as Signature;
     let q = |v: &str| diagnosis::quote(v, &[]);
-    match claims.get("iss").and_then(Value::as_str) {
-        Some(iss) if iss == expected.issuer => {}
-        Some(iss) => {
-            return Err(invalid(
-                "iss",
-                &format!("issued by \"{}\", expected \"{}\"", q(iss), expected.issuer),
-            ))
-        }
-        None => return Err(invalid("iss", "the issuer claim is missing")),
-    }
-    let audiences: Vec<&str> = match claims.get("aud") {
-        Some(Value::String(one)) => vec![one.as_str()],
-        Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
-        _ => return Err(invalid("aud", "the audience claim is missing")),
-    };
-    if !audiences.contains(&expected.client_id) {
-        return Err(invalid(
-            "aud",
-            &format!(
-                "the token is meant for \"{}\", not for the Client ID \"{}\"",
-                q(&audiences.join(", ")),
-                expected.client_id
+    let claims = unverified(token);
+    let kid = || q(&header_kid(raw).unwrap_or_else(|| "(none)".into()));
+    let (check, what) = match error {
+        Claim::SignatureVerification(Signature::NoMatchingKey) => (
+            "signature",
+            format!(
+                "no key in the provider's key set matches the token (kid {})",
+                kid()
             ),
-        ));
-    }
-    let azp = claims.get("azp").and_then(Value::as_str);
-    if audiences.len() > 1 && azp.is_none() {
-        return Err(invalid(
-            "azp",
-            "the token has several audiences but no authorized party",
-        ));
-    }
-    if let Some(azp) = azp {
-        if azp != expected.client_id {
-            return Err(invalid(
-                "azp",
-                &format!("the authorized party is \"{}\", not this Client ID", q(azp)),
-            ));
-        }
-    }
-    let Some(exp) = claims.get("exp").and_then(Value::as_i64) else {
-        return Err(invalid("exp", "the expiry claim is missing"));
-    };
-    if now > exp.saturating_add(CLOCK_SKEW_SECS) {
-        return Err(invalid(
-            "exp",
-            &format!(
-                "the token expired {} seconds ago (check this computer's clock)",
-                now - exp
+        ),
+        Claim::SignatureVerification(Signature::AmbiguousKeyId(_)) => (
+            "signature",
+            format!(
+                "several keys in the provider's key set match the token (kid {})",
+                kid()
             ),
-        ));
-    }
-    if claims.get("iat").and_then(Value::as_i64).is_none() {
-        return Err(invalid("iat", "the issued-at claim is missing"));
-    }
-    if claims.get("nonce").and_then(Value::as_str) != Some(expected.nonce) {
-        return Err(invalid("nonce", "the nonce does not match this sign-in"));
-    }
-    let subject = match claims.get("sub").and_then(Value::as_str) {
-        Some(sub) if !sub.is_empty() => sub.to_owned(),
-        _ => return Err(invalid("sub", "the subject claim is missing")),
+        ),
+        Claim::SignatureVerification(Signature::CryptoError(_) | Signature::InvalidKey(_)) => (
+            "signature",
+            "the signature does not match the provider's published key".to_owned(),
+        ),
+        Claim::SignatureVerification(Signature::NoSignature) => (
+            "alg",
+            "the token is unsigned (alg none), which is never accepted".to_owned(),
+        ),
+        Claim::SignatureVerification(
+            Signature::DisallowedAlg(why) | Signature::UnsupportedAlg(why),
+        ) => ("alg", algorithm_refused(token).unwrap_or(why)),
+        Claim::SignatureVerification(other) => ("signature", other.to_string()),
+        Claim::InvalidIssuer(_) => (
+            "iss",
+            format!(
+                "issued by \"{}\", expected \"{}\"",
+                q(claims.map_or("", |c| c.issuer().as_str())),
+                expected.issuer
+            ),
+        ),
+        Claim::InvalidAudience(_) => ("aud", audience_refused(claims, expected.client_id)),
+        Claim::Expired(_) => {
+            let now = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let now = i64::try_from(now).unwrap_or(i64::MAX);
+            let ago = claims.map_or(0, |c| now.saturating_sub(c.expiration().timestamp()));
+            (
+                "exp",
+                format!("the token expired {ago} seconds ago (check this computer's clock)"),
+            )
+        }
+        Claim::InvalidNonce(_) => ("nonce", "the nonce does not match this sign-in".to_owned()),
+        Claim::InvalidSubject(why) => ("sub", why),
+        Claim::Unsupported(why) => ("format", why),
+        other => ("claims", other.to_string()),
     };
-    Ok(IdentityClaims {
-        subject,
-        email: email_of(claims),
-        email_verified: email_verified_of(claims),
-        groups: groups_of(claims),
+    invalid(check, &what)
+}
+
+/// Why the token's algorithm is refused: a shared secret, or not supported.
+fn algorithm_refused(token: &IdToken) -> Option<String> {
+    let alg = token.signing_alg().ok()?;
+    let name = serde_json::to_value(alg).ok()?.as_str()?.to_owned();
+    Some(if alg.uses_shared_secret() {
+        format!("{name} is a shared-secret algorithm; only the provider's public keys are accepted")
+    } else {
+        not_supported(&name)
     })
 }
 
-/// The `email` claim, when it is a non-empty string.
-pub fn email_of(claims: &Value) -> Option<String> {
-    claims
-        .get("email")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .map(str::to_owned)
-}
-
-/// `email_verified` as a boolean; some providers send "true"/"false".
-pub fn email_verified_of(claims: &Value) -> Option<bool> {
-    match claims.get("email_verified") {
-        Some(Value::Bool(b)) => Some(*b),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Some(true),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
+/// Whom the token is meant for, against the Client ID.
+fn audience_refused(claims: Option<&TokenClaims>, client_id: &str) -> String {
+    let all: Vec<&str> = claims
+        .map(|c| c.audiences().iter().map(|a| a.as_str()).collect())
+        .unwrap_or_default();
+    let others: Vec<&str> = all.iter().copied().filter(|a| *a != client_id).collect();
+    let q = |v: &[&str]| diagnosis::quote(&v.join(", "), &[]);
+    if all.is_empty() {
+        "the audience claim is missing".to_owned()
+    } else if others.len() < all.len() {
+        format!(
+            "the token is also meant for \"{}\"; only a token for this Client ID alone is accepted",
+            q(&others)
+        )
+    } else {
+        format!(
+            "the token is meant for \"{}\", not for the Client ID \"{client_id}\"",
+            q(&all)
+        )
     }
 }
 
+fn not_supported(alg: &str) -> String {
+    format!(
+        "the algorithm {} is not supported",
+        diagnosis::quote(alg, &[])
+    )
+}
+
+/// The claims as they stand, signature unchecked: only to word an error the
+/// library reported.
+fn unverified(token: &IdToken) -> Option<&TokenClaims> {
+    let reader =
+        CoreIdTokenVerifier::new_insecure_without_verification().set_time_fn(|| UNIX_EPOCH.into());
+    token.claims(&reader, |_: Option<&Nonce>| Ok(())).ok()
+}
+
+/// The key id the header names, for the message (the library chooses the key).
+fn header_kid(raw: &str) -> Option<String> {
+    let header = URL_SAFE_NO_PAD.decode(raw.split('.').next()?).ok()?;
+    let header: Value = serde_json::from_slice(&header).ok()?;
+    header.get("kid")?.as_str().map(str::to_owned)
+}
+
 /// The `memberOf` group claim: a string for one group, an array otherwise.
-pub fn groups_of(claims: &Value) -> Vec<String> {
-    match claims.get("memberOf") {
+pub fn groups_in(member_of: Option<&Value>) -> Vec<String> {
+    match member_of {
         Some(Value::String(one)) if !one.is_empty() => vec![one.clone()],
         Some(Value::Array(many)) => many
             .iter()
@@ -369,9 +327,18 @@ pub fn groups_of(claims: &Value) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use openidconnect::core::{CoreEdDsaPrivateSigningKey, CoreHmacKey, CoreRsaPrivateSigningKey};
+    use openidconnect::{JsonWebKeyId, PrivateSigningKey};
     use serde_json::json;
 
-    const NOW: i64 = 1_700_000_000;
+    const RSA_1: &str = include_str!("../../tests/support/keys/rsa-1.pem");
+    const RSA_2: &str = include_str!("../../tests/support/keys/rsa-2.pem");
+    const ED25519: &str = include_str!("../../tests/support/keys/ed25519-1.pem");
+    const NOW: u64 = 1_700_000_000;
+
+    fn now() -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(NOW)
+    }
 
     fn expected() -> ExpectedClaims<'static> {
         ExpectedClaims {
@@ -379,6 +346,26 @@ mod tests {
             client_id: "client-1",
             nonce: "n-1",
         }
+    }
+
+    fn rsa(pem: &str, kid: &str) -> CoreRsaPrivateSigningKey {
+        CoreRsaPrivateSigningKey::from_pem(pem, Some(JsonWebKeyId::new(kid.into()))).expect("rsa")
+    }
+
+    fn ed25519() -> CoreEdDsaPrivateSigningKey {
+        CoreEdDsaPrivateSigningKey::from_ed25519_pem(
+            ED25519,
+            Some(JsonWebKeyId::new("ed-1".into())),
+        )
+        .expect("ed25519")
+    }
+
+    /// The provider's published keys: `rsa-1` and `ed-1`.
+    fn keys() -> CoreJsonWebKeySet {
+        CoreJsonWebKeySet::new(vec![
+            rsa(RSA_1, "rsa-1").as_verification_key(),
+            ed25519().as_verification_key(),
+        ])
     }
 
     fn good() -> Value {
@@ -395,116 +382,260 @@ mod tests {
         })
     }
 
-    fn failed_check(claims: &Value) -> String {
-        let err = check_claims(claims, expected(), NOW).expect_err("fails");
-        assert_eq!(err.kind, ErrorKind::IdTokenInvalid);
-        err.detail
-            .expect("detail")
-            .split(':')
-            .next()
-            .expect("check")
-            .to_owned()
+    /// A compact JWS of `claims`; `alg` picks the key (RS256: `rsa-1`).
+    fn signed_as(alg: &str, kid: Option<&str>, claims: &Value) -> String {
+        let mut header = json!({ "alg": alg, "typ": "JWT" });
+        if let Some(kid) = kid {
+            header["kid"] = json!(kid);
+        }
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let signature = match alg {
+            "RS256" => rsa(RSA_1, "rsa-1")
+                .sign(
+                    &CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+                    input.as_bytes(),
+                )
+                .expect("RS256"),
+            "EdDSA" => ed25519()
+                .sign(&CoreJwsSigningAlgorithm::EdDsa, input.as_bytes())
+                .expect("EdDSA"),
+            "HS256" => CoreHmacKey::new(b"the-client-secret".to_vec())
+                .sign(&CoreJwsSigningAlgorithm::HmacSha256, input.as_bytes())
+                .expect("HS256"),
+            _ => b"not-a-signature".to_vec(),
+        };
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
+    }
+
+    fn signed(claims: &Value) -> String {
+        signed_as("RS256", Some("rsa-1"), claims)
+    }
+
+    /// The identity, or the error the assistant reports, for `raw` checked
+    /// against `keys` the way `verify` checks it.
+    fn outcome(raw: &str, keys: CoreJsonWebKeySet) -> Result<IdentityClaims, AppError> {
+        let token = parse(raw)?;
+        check(&token, keys, expected(), now())
+            .map_err(|e| explain(&token, raw, e, expected(), now()))
+    }
+
+    /// The `detail` of the refusal of `raw`, checked against the published keys.
+    fn refusal(raw: &str) -> String {
+        let err = outcome(raw, keys()).expect_err("refused");
+        assert_eq!(err.kind, ErrorKind::IdTokenInvalid, "{err:?}");
+        err.detail.expect("detail")
+    }
+
+    fn without(field: &str) -> Value {
+        let mut claims = good();
+        claims.as_object_mut().expect("object").remove(field);
+        claims
+    }
+
+    fn with(field: &str, value: Value) -> Value {
+        let mut claims = good();
+        claims[field] = value;
+        claims
     }
 
     #[test]
-    fn good_claims_give_the_identity() {
-        let id = check_claims(&good(), expected(), NOW).expect("valid");
-        assert_eq!(id.subject, "user-1");
-        assert_eq!(id.email.as_deref(), Some("admin@example.com"));
-        assert_eq!(id.email_verified, Some(true));
-        assert_eq!(id.groups, ["it-admins"]);
-        let mut string_aud = good();
-        string_aud["aud"] = json!("client-1");
-        string_aud["memberOf"] = json!(["a", "b"]);
+    fn a_good_token_gives_the_identity() {
+        let id = outcome(&signed(&good()), keys()).expect("valid");
         assert_eq!(
-            check_claims(&string_aud, expected(), NOW)
-                .expect("valid")
-                .groups,
-            ["a", "b"]
+            id,
+            IdentityClaims {
+                subject: "user-1".into(),
+                email: Some("admin@example.com".into()),
+                email_verified: Some(true),
+                groups: vec!["it-admins".into()],
+            }
         );
-        let mut many = good();
-        many["aud"] = json!(["client-1", "other"]);
-        many["azp"] = json!("client-1");
-        assert!(check_claims(&many, expected(), NOW).is_ok());
-        let mut skew = good();
-        skew["exp"] = json!(NOW - CLOCK_SKEW_SECS + 1);
+        let mut other_shapes = with("aud", json!("client-1"));
+        other_shapes["memberOf"] = json!(["a", "b"]);
+        other_shapes["email_verified"] = json!("false");
+        other_shapes["email"] = json!("  ");
+        let id = outcome(&signed(&other_shapes), keys()).expect("valid");
+        assert_eq!(id.groups, ["a", "b"]);
+        assert_eq!(id.email_verified, Some(false), "string booleans are read");
+        assert_eq!(id.email, None, "a blank email is no email");
+        let eddsa = signed_as("EdDSA", Some("ed-1"), &good());
+        assert!(outcome(&eddsa, keys()).is_ok());
+        let skew = i64::try_from(CLOCK_SKEW_SECS).expect("small");
+        let now = i64::try_from(NOW).expect("small");
         assert!(
-            check_claims(&skew, expected(), NOW).is_ok(),
+            outcome(&signed(&with("exp", json!(now - skew + 1))), keys()).is_ok(),
             "within the allowed skew"
         );
+        assert!(outcome(&signed(&with("exp", json!(now - skew - 1))), keys()).is_err());
     }
 
     #[test]
     fn each_failed_claim_is_named_in_the_detail() {
-        type Mutation = Box<dyn Fn(&mut Value)>;
-        let cases: Vec<(&str, Mutation)> = vec![
+        let cases = [
             (
-                "iss",
-                Box::new(|c| c["iss"] = json!("https://oauth.id.jumpcloud.com")),
+                with("iss", json!("https://oauth.id.jumpcloud.com")),
+                "iss: issued by \"https://oauth.id.jumpcloud.com\", expected \"https://oauth.id.jumpcloud.com/\"",
+            ),
+            (without("iss"), "iss: the issuer claim is missing"),
+            (
+                with("aud", json!(["other"])),
+                "aud: the token is meant for \"other\", not for the Client ID \"client-1\"",
+            ),
+            (without("aud"), "aud: the audience claim is missing"),
+            (
+                with("aud", json!(["client-1", "other"])),
+                "aud: the token is also meant for \"other\"; only a token for this Client ID alone is accepted",
             ),
             (
-                "iss",
-                Box::new(|c| drop(c.as_object_mut().map(|o| o.remove("iss")))),
+                with("exp", json!(NOW - 3600)),
+                "exp: the token expired 3600 seconds ago (check this computer's clock)",
             ),
-            ("aud", Box::new(|c| c["aud"] = json!(["other"]))),
+            (without("exp"), "exp: the expiry claim is missing"),
+            (without("iat"), "iat: the issued-at claim is missing"),
             (
-                "aud",
-                Box::new(|c| drop(c.as_object_mut().map(|o| o.remove("aud")))),
-            ),
-            ("azp", Box::new(|c| c["aud"] = json!(["client-1", "other"]))),
-            ("azp", Box::new(|c| c["azp"] = json!("other"))),
-            ("exp", Box::new(|c| c["exp"] = json!(NOW - 3600))),
-            (
-                "exp",
-                Box::new(|c| drop(c.as_object_mut().map(|o| o.remove("exp")))),
+                with("nonce", json!("other")),
+                "nonce: the nonce does not match this sign-in",
             ),
             (
-                "iat",
-                Box::new(|c| drop(c.as_object_mut().map(|o| o.remove("iat")))),
+                without("nonce"),
+                "nonce: the nonce does not match this sign-in",
             ),
-            ("nonce", Box::new(|c| c["nonce"] = json!("other"))),
-            (
-                "nonce",
-                Box::new(|c| drop(c.as_object_mut().map(|o| o.remove("nonce")))),
-            ),
-            (
-                "sub",
-                Box::new(|c| drop(c.as_object_mut().map(|o| o.remove("sub")))),
-            ),
-            ("sub", Box::new(|c| c["sub"] = json!(""))),
+            (without("sub"), "sub: the subject claim is missing"),
         ];
-        for (check, mutate) in cases {
-            let mut claims = good();
-            mutate(&mut claims);
-            assert_eq!(failed_check(&claims), check, "{claims}");
+        for (claims, detail) in cases {
+            assert_eq!(refusal(&signed(&claims)), detail, "{claims}");
         }
+        // Another audience is refused even when azp names this client.
+        let mut with_azp = with("aud", json!(["client-1", "other"]));
+        with_azp["azp"] = json!("client-1");
+        assert!(refusal(&signed(&with_azp)).starts_with("aud: "));
     }
 
     #[test]
-    fn unsigned_and_symmetric_algorithms_are_refused() {
-        for (alg, check) in [
-            ("none", "alg"),
-            ("NONE", "alg"),
-            ("HS256", "alg"),
-            ("HS512", "alg"),
-            ("XX1", "alg"),
+    fn signature_failures_are_named() {
+        // Names rsa-1 but is signed with rsa-2.
+        let raw = signed(&good());
+        let (input, _) = raw.rsplit_once('.').expect("three parts");
+        let signature = rsa(RSA_2, "rsa-2")
+            .sign(
+                &CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+                input.as_bytes(),
+            )
+            .expect("RS256");
+        let signed_by_rsa_2 = format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature));
+        assert_eq!(
+            refusal(&signed_by_rsa_2),
+            "signature: the signature does not match the provider's published key"
+        );
+        assert_eq!(
+            refusal(&signed_as("RS256", Some("rsa-9"), &good())),
+            "signature: no key in the provider's key set matches the token (kid rsa-9)"
+        );
+        let two_rsa_keys = CoreJsonWebKeySet::new(vec![
+            rsa(RSA_1, "rsa-1").as_verification_key(),
+            rsa(RSA_2, "rsa-2").as_verification_key(),
+        ]);
+        let err = outcome(&signed_as("RS256", None, &good()), two_rsa_keys).expect_err("ambiguous");
+        assert_eq!(
+            err.detail.as_deref(),
+            Some("signature: several keys in the provider's key set match the token (kid (none))")
+        );
+    }
+
+    #[test]
+    fn only_a_missing_key_asks_for_the_key_set() {
+        let empty = || CoreJsonWebKeySet::new(Vec::new());
+        let token = parse(&signed(&good())).expect("parses");
+        assert!(needs_a_key(&check(&token, empty(), expected(), now())));
+        let rotated = parse(&signed_as("RS256", Some("rsa-9"), &good())).expect("parses");
+        assert!(needs_a_key(&check(&rotated, keys(), expected(), now())));
+        // Refused without any key: no request is made for these.
+        for (raw, check_name) in [
+            (signed_as("none", None, &good()), "alg"),
+            (signed_as("HS256", Some("hmac"), &good()), "alg"),
+            (
+                signed(&with("iss", json!("https://attacker.example/"))),
+                "iss",
+            ),
+            (signed(&with("aud", json!(["other"]))), "aud"),
         ] {
-            let err = accepted_algorithm(&json!({ "alg": alg })).expect_err(alg);
-            assert_eq!(
-                err.detail.as_deref().and_then(|d| d.split(':').next()),
-                Some(check)
+            let token = parse(&raw).expect("parses");
+            let result = check(&token, empty(), expected(), now());
+            assert!(!needs_a_key(&result), "{raw}");
+            let err = explain(
+                &token,
+                &raw,
+                result.expect_err("refused"),
+                expected(),
+                now(),
+            );
+            assert!(
+                err.detail
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with(&format!("{check_name}: "))),
+                "{err:?}"
             );
         }
-        assert!(accepted_algorithm(&json!({})).is_err());
-        for alg in ["RS256", "PS256", "ES256", "EdDSA"] {
-            assert!(accepted_algorithm(&json!({ "alg": alg })).is_ok(), "{alg}");
+        // Bad claims behind a missing key still wait for the keys: exp and
+        // nonce are only checked on a verified signature.
+        let expired = parse(&signed(&with("exp", json!(1)))).expect("parses");
+        assert!(needs_a_key(&check(&expired, empty(), expected(), now())));
+    }
+
+    #[test]
+    fn unsigned_symmetric_and_unknown_algorithms_are_refused() {
+        let cases = [
+            (
+                signed_as("none", None, &good()),
+                "alg: the token is unsigned (alg none), which is never accepted",
+            ),
+            (
+                signed_as("HS256", Some("hmac"), &good()),
+                "alg: HS256 is a shared-secret algorithm; only the provider's public keys are accepted",
+            ),
+            (
+                signed_as("HS512", None, &good()),
+                "alg: HS512 is a shared-secret algorithm; only the provider's public keys are accepted",
+            ),
+            (
+                signed_as("ES512", None, &good()),
+                "alg: the algorithm ES512 is not supported",
+            ),
+            (
+                signed_as("XX1", None, &good()),
+                "alg: the algorithm XX1 is not supported",
+            ),
+            (
+                signed_as("NONE", None, &good()),
+                "alg: the algorithm NONE is not supported",
+            ),
+        ];
+        for (raw, detail) in cases {
+            assert_eq!(refusal(&raw), detail);
         }
+        let no_alg = format!(
+            "{}.{}.c2ln",
+            URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT"}"#),
+            URL_SAFE_NO_PAD.encode(good().to_string())
+        );
+        assert_eq!(refusal(&no_alg), "alg: the header names no algorithm");
+        // A shared-secret key in the key set changes nothing.
+        let with_secret: CoreJsonWebKeySet = serde_json::from_value(json!({"keys": [
+            {"kty": "oct", "kid": "hmac", "k": URL_SAFE_NO_PAD.encode(b"the-client-secret")}
+        ]}))
+        .expect("key set");
+        let hs256 = signed_as("HS256", Some("hmac"), &good());
+        assert!(outcome(&hs256, with_secret).is_err());
     }
 
     #[test]
     fn malformed_tokens_are_format_errors() {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256"}"#);
-        let claims = URL_SAFE_NO_PAD.encode(br#"{"sub":"x"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(good().to_string());
         for token in [
             "abc".to_owned(),
             "a.b".to_owned(),
@@ -513,33 +644,148 @@ mod tests {
             format!("{header}.!!!.sig"),
             format!("{}.{claims}.c2ln", URL_SAFE_NO_PAD.encode(b"[1]")),
             format!("{header}.{}.c2ln", URL_SAFE_NO_PAD.encode(b"not json")),
+            format!(
+                "{header}.{}.c2ln",
+                URL_SAFE_NO_PAD.encode(br#"{"exp":"soon"}"#)
+            ),
         ] {
             let err = parse(&token).expect_err(&token);
+            assert_eq!(err.kind, ErrorKind::IdTokenInvalid);
             assert!(
                 err.detail
                     .as_deref()
-                    .is_some_and(|d| d.starts_with("format:")),
-                "{token}"
+                    .is_some_and(|d| d.starts_with("format: the token could not be read (")),
+                "{token}: {err:?}"
             );
         }
+        let access_token_typ = format!(
+            "{}.{claims}.c2ln",
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"at+jwt"}"#)
+        );
+        assert!(refusal(&access_token_typ).starts_with("format: "));
         assert!(parse(&format!("{header}.{claims}.c2ln")).is_ok());
     }
 
     #[test]
-    fn key_sets_skip_symmetric_and_encryption_keys() {
-        let body = br#"{"keys":[
-            {"kty":"oct","k":"c2VjcmV0","kid":"hmac"},
-            {"kty":"RSA","use":"enc","n":"AQAB","e":"AQAB","kid":"enc"},
-            {"kty":"RSA","use":"sig","n":"AQAB","e":"AQAB","kid":"sig"},
-            {"kty":"weird","kid":"w"}
-        ]}"#;
-        let keys = parse_jwks(body).expect("parses");
-        let kids: Vec<_> = keys
-            .iter()
-            .filter_map(|k| k.key_id().map(|i| i.as_str().to_owned()))
-            .collect();
-        assert_eq!(kids, ["sig"]);
-        assert!(parse_jwks(b"{}").is_err());
-        assert!(parse_jwks(b"nope").is_err());
+    fn key_sets_keep_symmetric_and_encryption_keys_out_of_the_check() {
+        let public = serde_json::to_value(rsa(RSA_1, "rsa-1").as_verification_key()).expect("jwk");
+        let mut for_encryption = public.clone();
+        for_encryption["kid"] = json!("enc");
+        for_encryption["use"] = json!("enc");
+        let mut for_signing = public;
+        for_signing["kid"] = json!("sig");
+        for_signing["use"] = json!("sig");
+        let body = json!({"keys": [
+            {"kty": "oct", "k": "c2VjcmV0", "kid": "hmac"},
+            for_encryption,
+            for_signing,
+            {"kty": "weird", "kid": "w"},
+        ]})
+        .to_string();
+        let set = || {
+            serde_json::from_str::<CoreJsonWebKeySet>(&body).expect("the unknown key is skipped")
+        };
+        assert_eq!(set().keys().len(), 3);
+        let by = |kid: &str| signed_as("RS256", Some(kid), &good());
+        assert!(outcome(&by("sig"), set()).is_ok());
+        for kid in ["enc", "hmac", "w"] {
+            let token = parse(&by(kid)).expect("parses");
+            assert!(
+                needs_a_key(&check(&token, set(), expected(), now())),
+                "{kid}"
+            );
+        }
+        assert!(serde_json::from_str::<CoreJsonWebKeySet>("{}").is_err());
+        assert!(serde_json::from_str::<CoreJsonWebKeySet>("nope").is_err());
+    }
+
+    /// Errors the assistant's configuration of the verifier does not
+    /// produce today still map to a check name and keep the library's words.
+    #[test]
+    fn every_library_error_maps_to_a_check() {
+        let raw = signed(&good());
+        let token = parse(&raw).expect("parses");
+        let sig = ClaimsVerificationError::SignatureVerification;
+        let cases = [
+            (ClaimsVerificationError::Expired("x".into()), "exp"),
+            (ClaimsVerificationError::InvalidAudience("x".into()), "aud"),
+            (ClaimsVerificationError::InvalidIssuer("x".into()), "iss"),
+            (ClaimsVerificationError::InvalidNonce("x".into()), "nonce"),
+            (ClaimsVerificationError::InvalidSubject("x".into()), "sub"),
+            (ClaimsVerificationError::Unsupported("x".into()), "format"),
+            (
+                ClaimsVerificationError::InvalidAuthContext("x".into()),
+                "claims",
+            ),
+            (
+                ClaimsVerificationError::InvalidAuthTime("x".into()),
+                "claims",
+            ),
+            (ClaimsVerificationError::Other("x".into()), "claims"),
+            (sig(SignatureVerificationError::NoMatchingKey), "signature"),
+            (
+                sig(SignatureVerificationError::AmbiguousKeyId("x".into())),
+                "signature",
+            ),
+            (
+                sig(SignatureVerificationError::CryptoError("x".into())),
+                "signature",
+            ),
+            (
+                sig(SignatureVerificationError::InvalidKey("x".into())),
+                "signature",
+            ),
+            (
+                sig(SignatureVerificationError::Other("x".into())),
+                "signature",
+            ),
+            (sig(SignatureVerificationError::NoSignature), "alg"),
+            (
+                sig(SignatureVerificationError::DisallowedAlg("x".into())),
+                "alg",
+            ),
+            (
+                sig(SignatureVerificationError::UnsupportedAlg("x".into())),
+                "alg",
+            ),
+        ];
+        for (error, check_name) in cases {
+            let shown = format!("{error:?}");
+            let err = explain(&token, &raw, error, expected(), now());
+            assert_eq!(err.kind, ErrorKind::IdTokenInvalid);
+            let detail = err.detail.expect("detail");
+            assert!(
+                detail.starts_with(&format!("{check_name}: ")),
+                "{shown}: {detail}"
+            );
+            assert!(
+                err.message.contains(&format!("({check_name})")),
+                "{}",
+                err.message
+            );
+        }
+        // The token's own values shape the words, as they stand.
+        let iss = explain(
+            &token,
+            &raw,
+            ClaimsVerificationError::InvalidIssuer("x".into()),
+            expected(),
+            now(),
+        );
+        assert_eq!(
+            iss.detail.as_deref(),
+            Some("iss: issued by \"https://oauth.id.jumpcloud.com/\", expected \"https://oauth.id.jumpcloud.com/\"")
+        );
+        let exp = explain(
+            &token,
+            &raw,
+            ClaimsVerificationError::Expired("x".into()),
+            expected(),
+            now(),
+        );
+        assert_eq!(
+            exp.detail.as_deref(),
+            Some("exp: the token expired -600 seconds ago (check this computer's clock)")
+        );
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::diagnosis::{self, summarize_response};
-use super::id_token::{email_of, email_verified_of, groups_of};
+use super::id_token::groups_in;
 use crate::error::AppError;
 use crate::net::http::{Answer, Http};
 use crate::secret::Secret;
@@ -74,8 +74,28 @@ pub(crate) fn interpret(
     Ok(UserInfo {
         email: email_of(&claims),
         email_verified: email_verified_of(&claims),
-        groups: groups_of(&claims),
+        groups: groups_in(claims.get("memberOf")),
     })
+}
+
+/// The `email` claim, when it is a non-empty string.
+fn email_of(claims: &Value) -> Option<String> {
+    claims
+        .get("email")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_owned)
+}
+
+/// `email_verified` as a boolean; some providers send "true"/"false".
+fn email_verified_of(claims: &Value) -> Option<bool> {
+    match claims.get("email_verified") {
+        Some(Value::Bool(b)) => Some(*b),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Some(true),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
