@@ -123,6 +123,16 @@ pub fn check(
     .set_allowed_algs(ALGORITHMS)
     .set_time_fn(move || skewed.into());
     let claims = token.claims(&verifier, &Nonce::new(expected.nonce.to_owned()))?;
+    // The library leaves `azp` alone; OpenID Connect Core 3.1.3.7 (5): when
+    // present, it must be this client.
+    if let Some(azp) = claims.authorized_party() {
+        if azp.as_str() != expected.client_id {
+            return Err(ClaimsVerificationError::InvalidAudience(format!(
+                "azp names {}",
+                azp.as_str()
+            )));
+        }
+    }
     Ok(IdentityClaims {
         subject: claims.subject().to_string(),
         email: claims
@@ -237,7 +247,19 @@ pub fn explain(
                 expected.issuer
             ),
         ),
-        Claim::InvalidAudience(_) => ("aud", audience_refused(claims, expected.client_id)),
+        Claim::InvalidAudience(_) => {
+            match claims.and_then(|c| other_party(c, expected.client_id)) {
+                Some(azp) => (
+                    "azp",
+                    format!(
+                    "the token was issued to the application \"{}\", not to the Client ID \"{}\"",
+                    q(&azp),
+                    expected.client_id
+                ),
+                ),
+                None => ("aud", audience_refused(claims, expected.client_id)),
+            }
+        }
         Claim::Expired(_) => {
             let now = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
             let now = i64::try_from(now).unwrap_or(i64::MAX);
@@ -264,6 +286,14 @@ fn algorithm_refused(token: &IdToken) -> Option<String> {
     } else {
         not_supported(&name)
     })
+}
+
+/// The `azp` of a token meant for this Client ID alone, when it names
+/// another application.
+fn other_party(claims: &TokenClaims, client_id: &str) -> Option<String> {
+    let only_this_client = claims.audiences().iter().all(|a| a.as_str() == client_id);
+    let azp = claims.authorized_party()?.as_str();
+    (only_this_client && azp != client_id).then(|| azp.to_owned())
 }
 
 /// Whom the token is meant for, against the Client ID.
@@ -513,6 +543,16 @@ mod tests {
         let mut with_azp = with("aud", json!(["client-1", "other"]));
         with_azp["azp"] = json!("client-1");
         assert!(refusal(&signed(&with_azp)).starts_with("aud: "));
+        // A token for this Client ID alone must not name another party.
+        let mut other_azp = good();
+        other_azp["azp"] = json!("other-app");
+        assert_eq!(
+            refusal(&signed(&other_azp)),
+            "azp: the token was issued to the application \"other-app\", not to the Client ID \"client-1\""
+        );
+        let mut this_azp = good();
+        this_azp["azp"] = json!("client-1");
+        assert!(outcome(&signed(&this_azp), keys()).is_ok());
     }
 
     #[test]
