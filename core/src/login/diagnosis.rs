@@ -297,7 +297,7 @@ fn hide_token_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= TOKEN_LIKE_MIN_LEN {
+        if run.len() >= TOKEN_LIKE_MIN_LEN && !is_field_name(run) {
             out.push_str(crate::secret::REDACTED);
         } else {
             out.push_str(run);
@@ -314,6 +314,13 @@ fn hide_token_like(text: &str) -> String {
     }
     flush(&mut run, &mut out);
     out
+}
+
+/// A snake_case name such as `id_token_signing_alg_values_supported`: long,
+/// but a field the diagnosis names, not a credential (those mix cases and
+/// digits).
+fn is_field_name(run: &str) -> bool {
+    run.contains('_') && run.chars().all(|c| c.is_ascii_lowercase() || c == '_')
 }
 
 /// A provider's HTTP answer summarised for a `detail`: status, content type
@@ -500,6 +507,14 @@ mod tests {
         let url =
             "https://oauth.id.jumpcloud.com/.well-known/openid-configuration answered HTTP 404";
         assert_eq!(quote(url, &[]), url, "addresses stay readable");
+        let field = "id_token_signing_alg_values_supported is missing";
+        assert_eq!(quote(field, &[]), field, "field names stay readable");
+        let lower_secret = "abcdefghijklmnopqrstuvwxyzabcdefghij";
+        assert_eq!(
+            quote(lower_secret, &[]),
+            "[redacted]",
+            "no underscore: hidden"
+        );
         let long = "word ".repeat(200);
         assert!(quote(&long, &[]).chars().count() <= MAX_QUOTE_CHARS + 3);
         let s = summarize_response(
