@@ -3,6 +3,7 @@
 
 # Pinned tools.
 TAURI_DRIVER_VERSION=2.1.0
+CARGO_DENY_VERSION=0.20.2
 NODE_MIN_MAJOR=20
 NODE_MIN_MINOR=19
 # Brought from the npm registry when the system's Node is older (see ensure_node).
@@ -117,6 +118,13 @@ ensure_tauri_driver() {
     cargo install --list 2>/dev/null | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then return 0; fi
   say "Installing tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --locked --version "$TAURI_DRIVER_VERSION" --quiet || die "could not install tauri-driver"
+}
+
+ensure_cargo_deny() {
+  if command -v cargo-deny >/dev/null 2>&1 &&
+    cargo install --list 2>/dev/null | grep -q "^cargo-deny v$CARGO_DENY_VERSION:"; then return 0; fi
+  say "Installing cargo-deny $CARGO_DENY_VERSION"
+  cargo install cargo-deny --locked --version "$CARGO_DENY_VERSION" --quiet || die "could not install cargo-deny"
 }
 
 build_ui() {
