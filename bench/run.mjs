@@ -90,17 +90,28 @@ const RENDERERS = [
 async function startOnce(bin, seedStep3 = false, renderer = RENDERERS[0].env) {
   const h = home(seedStep3);
   const started = performance.now();
+  const startedEpoch = Date.now();
   const child = spawn(bin, [], { env: { ...process.env, ...h.env, ...renderer, C1_SETUP_BENCH: "1" }, stdio: ["ignore", "pipe", "ignore"] });
   const marks = {};
+  const page = {};
   const ready = await new Promise((resolveReady, reject) => {
     const timer = setTimeout(() => reject(new Error(`${bin}: no ready marker in 60 s`)), 60000);
     createInterface({ input: child.stdout }).on("line", (line) => {
       const m = /^bench: (\w+)$/.exec(line.trim());
       if (m) marks[m[1]] = performance.now() - started;
+      // The page's own clock: `origin` is its start (ms since the epoch), the
+      // rest are ms after it; all are turned into ms after the process start.
+      const p = /^bench-page: (\w+) ([\d.]+)$/.exec(line.trim());
+      if (p) page[p[1]] = Number(p[2]);
       if (m?.[1] === "ready") { clearTimeout(timer); resolveReady(marks.ready); }
     });
     child.on("exit", (code) => reject(new Error(`${bin} exited (${code})`)));
   });
+  if (page.origin !== undefined) {
+    const origin = page.origin - startedEpoch;
+    marks.page_origin = origin;
+    for (const [k, v] of Object.entries(page)) if (k !== "origin") marks[`page_${k}`] = origin + v;
+  }
   await sleep(SETTLE_MS);
   const pss = pssKiB(tree(child.pid)) / 1024;
   child.kill("SIGTERM");
@@ -136,21 +147,27 @@ function timeProcess(cmd, args, opts) {
 /** Start-up and memory of both apps under one renderer setting. */
 async function startupRows(renderer) {
   const startApp = [], startBase = [], memApp = [], memBase = [], memStep3 = [];
-  const phases = {};
+  const phases = {}, basePhases = {};
   for (let i = 0; i < RUNS; i++) {
     // Alternate which goes first, so neither always gets the warmer cache.
     const order = i % 2 ? ["base", "app"] : ["app", "base"];
     for (const which of order) {
       const r = await startOnce(which === "app" ? APP : BASE, false, renderer.env);
-      if (which === "app") for (const [k, v] of Object.entries(r.marks)) (phases[k] ??= []).push(v);
+      for (const [k, v] of Object.entries(r.marks)) ((which === "app" ? phases : basePhases)[k] ??= []).push(v);
       (which === "app" ? startApp : startBase).push(r.ready);
       (which === "app" ? memApp : memBase).push(r.pss);
     }
     memStep3.push((await startOnce(APP, true, renderer.env)).pss);
     process.stderr.write(`${renderer.env.WEBKIT_DISABLE_DMABUF_RENDERER === "1" ? "like for like" : "default renderer"}: run ${i + 1}/${RUNS} done\n`);
   }
-  // Where the assistant's start-up goes (ms after process start, medians).
-  const phaseLine = Object.entries(phases).map(([k, v]) => `${k} ${fmt(median(v))}`).join(", ");
+  // Where each app's start-up goes (ms after process start, medians).
+  const line = (p) =>
+    Object.entries(p)
+      .map(([k, v]) => [k, median(v)])
+      .sort((a, b) => a[1] - b[1])
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(", ");
+  const phaseLine = `assistant: ${line(phases)}; baseline: ${line(basePhases)}`;
   return {
     rows: [
       ["start-up to first frame with step 1 (ms)", startApp, startBase, 1.1],
@@ -219,11 +236,11 @@ async function main() {
   console.log(`Machine: ${cpu}, ${(await import("node:os")).cpus().length} cores; WebKitGTK ${webkit}; ${RUNS} runs each, settle ${SETTLE_MS} ms.\n`);
   console.log(`${measured[0].renderer.name}:\n`);
   console.log(lines.join("\n"));
-  console.log(`\nAssistant start-up phases (ms after process start, medians): ${measured[0].phaseLine}`);
+  console.log(`\nStart-up phases (ms after process start, medians): ${measured[0].phaseLine}`);
   for (const m of measured.slice(1)) {
     console.log(`\n${m.renderer.name}:\n`);
     console.log(table(m.rows).join("\n"));
-    console.log(`\nAssistant start-up phases (ms after process start, medians): ${m.phaseLine}`);
+    console.log(`\nStart-up phases (ms after process start, medians): ${m.phaseLine}`);
   }
 }
 

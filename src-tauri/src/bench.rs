@@ -14,3 +14,17 @@ pub fn mark(event: &str) {
         println!("bench: {event}");
     }
 }
+
+/// Prints the page's timeline as `bench-page: <event> <ms>` in benchmark mode.
+#[allow(clippy::print_stdout)] // the markers are read from stdout
+pub fn page_marks(marks: &[(String, f64)]) {
+    if benchmark_mode() {
+        for (event, ms) in marks {
+            let event: String = event
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            println!("bench-page: {event} {ms:.1}");
+        }
+    }
+}

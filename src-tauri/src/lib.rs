@@ -27,6 +27,11 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, session: Session) -> tauri::
         .invoke_handler(all_commands!())
 }
 
+/// A start-up phase marker for the benchmark (see `bench.rs`).
+pub fn bench_mark(event: &str) {
+    bench::mark(event);
+}
+
 /// Opens the window and runs until it closes.
 pub fn run_window() -> ExitCode {
     if let Some(problem) = missing_display() {
@@ -35,7 +40,7 @@ pub fn run_window() -> ExitCode {
     }
     prefer_shared_memory_rendering();
     let _log_guard = c1_setup_cli::logging::init();
-    bench::mark("main");
+    bench::mark("logging");
     let session = match Session::from_environment() {
         Ok(session) => session,
         Err(problem) => {
@@ -55,7 +60,7 @@ pub fn run_window() -> ExitCode {
                 let _ = window.set_focus();
             }
         }));
-    bench::mark("builder");
+    bench::mark("session");
     let app = builder(base, session).setup(|app| {
         bench::mark("setup");
         if let Some(window) = app.get_webview_window("main") {

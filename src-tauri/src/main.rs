@@ -8,6 +8,7 @@ use c1_setup_cli::console;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    c1_setup_app::bench_mark("main");
     let args: Vec<_> = std::env::args_os().collect();
     if console::wants_terminal(&args) {
         console::attach_parent_console();

@@ -64,7 +64,7 @@ export async function call<T>(command: string, args?: Record<string, unknown>): 
 
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
-  benchReady: () => call<null>("bench_ready"),
+  benchReady: (page: [string, number][]) => call<null>("bench_ready", { page }),
   progress: () => call<SavedState>("progress"),
   keychainStatus: () => call<KeychainStatus>("keychain_status"),
   dismissWelcome: () => call<null>("dismiss_welcome"),

@@ -20,9 +20,12 @@ pub fn app_info(session: State<'_, Session>) -> Result<AppInfo, AppError> {
 }
 
 /// Benchmark mode only: the window's first step is interactive. Prints the
-/// marker the benchmark waits for (the bare baseline app prints the same).
+/// page's own timeline (`page`: when the page's clock started, in ms since
+/// the Unix epoch; then ms after that), then the marker the benchmark waits
+/// for (the bare baseline app prints the same).
 #[tauri::command]
-pub fn bench_ready() {
+pub fn bench_ready(page: Vec<(String, f64)>) {
+    bench::page_marks(&page);
     bench::mark("ready");
 }
 
