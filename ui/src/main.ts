@@ -12,6 +12,7 @@ import { connectStep } from "./steps/step3-connect";
 import { accessStep } from "./steps/step4-access";
 import { doneScreen } from "./steps/done";
 import { welcome } from "./welcome";
+import { platformOf } from "./platform";
 
 function fatal(root: HTMLElement, title: string, problem: AppError, retry?: () => void): void {
   clear(root);
@@ -31,6 +32,8 @@ function fatal(root: HTMLElement, title: string, problem: AppError, retry?: () =
 
 // The benchmark's view of the page: when this script started to run.
 const scriptStarted = performance.now();
+// Before anything is laid out: the platform's system font (styles.css).
+document.documentElement.dataset.os = platformOf(navigator.userAgent);
 
 export async function start(root: HTMLElement, notice?: string): Promise<Stepper | null> {
   let info;
