@@ -9,6 +9,9 @@ use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt};
 /// The default: the assistant's own crates in detail, everything else at info.
 const DEFAULT_FILTER: &str = "info,c1_setup_core=debug,c1_setup_cli=debug,c1_setup_app=debug";
 
+/// Lines waiting to be written to the log file.
+const LOG_QUEUE_LINES: usize = 512;
+
 /// Starts logging. Keep the guard alive until exit so the file is flushed.
 pub fn init() -> Option<WorkerGuard> {
     // `C1_SETUP_LOG` takes the same syntax without regular expressions
@@ -31,7 +34,14 @@ pub fn init() -> Option<WorkerGuard> {
     });
     let (file_layer, guard) = match file {
         Some(appender) => {
-            let (writer, guard) = tracing_appender::non_blocking(appender);
+            // The default queue holds 128,000 lines and allocates all of it up
+            // front (4 MiB, measured in docs/benchmarks.md); the assistant logs
+            // a few lines per action. When the queue is full, the caller waits
+            // rather than a line being lost.
+            let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+                .buffered_lines_limit(LOG_QUEUE_LINES)
+                .lossy(false)
+                .finish(appender);
             (
                 Some(fmt::layer().with_writer(writer).with_ansi(false)),
                 Some(guard),
