@@ -10,7 +10,7 @@
 //! the clipboard.
 //!
 //! The system clipboard sits behind the [`Clipboard`] trait (the desktop
-//! shell implements it with the clipboard plugin, and writes secrets with
+//! shell implements it with arboard, and writes secrets with
 //! the platform's "keep out of clipboard history" hints; tests use a fake).
 //! The wait uses tokio's clock, so tests drive it with paused time.
 

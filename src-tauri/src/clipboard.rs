@@ -1,7 +1,9 @@
 //! The system clipboard as the core's [`Clipboard`] (copying values,
-//! reading a pasted secret, clearing a copied one): plain text through the
-//! clipboard plugin, secrets through `arboard` (the library the plugin is
-//! built on) with the platform's hints to keep them out of clipboard history.
+//! reading a pasted secret, clearing a copied one), through `arboard`, the
+//! library Tauri's clipboard plugin is built on. The plugin itself is not
+//! used: the window may not touch the clipboard (its capabilities grant no
+//! plugin command), the plugin cannot pass the hints below, and it connects
+//! to the clipboard at start-up, which the first frame waited for.
 //!
 //! What a copied secret carries, per platform (the one place this is said):
 //! - **Windows**: the `CanIncludeInClipboardHistory` and
@@ -18,38 +20,48 @@
 //! Everywhere, the assistant also clears the secret 30 seconds later and
 //! when it quits (`clipboard_guard` in the core), if it is still there.
 
+use std::sync::{Mutex, PoisonError};
+
 use c1_setup_core::clipboard_guard::Clipboard;
 use c1_setup_core::secret::Secret;
 use c1_setup_core::{AppError, ErrorKind};
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 
-pub struct SystemClipboard<R: Runtime>(pub AppHandle<R>);
+/// The process's one clipboard connection, opened on first use and kept
+/// until the process ends: on X11 and Wayland the owner of a copied value
+/// serves it to other programs, so the connection must outlive the copy.
+static CONNECTION: Mutex<Option<arboard::Clipboard>> = Mutex::new(None);
 
-impl<R: Runtime> Clipboard for SystemClipboard<R> {
+/// Runs `call` on the clipboard connection, opening it first if needed.
+fn with_clipboard<T>(
+    call: impl FnOnce(&mut arboard::Clipboard) -> Result<T, arboard::Error>,
+) -> Result<T, AppError> {
+    let mut connection = CONNECTION.lock().unwrap_or_else(PoisonError::into_inner);
+    let clipboard = match connection.as_mut() {
+        Some(clipboard) => clipboard,
+        None => connection.insert(arboard::Clipboard::new().map_err(|e| clipboard_failed(&e))?),
+    };
+    call(clipboard).map_err(|e| clipboard_failed(&e))
+}
+
+/// The system clipboard.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemClipboard;
+
+impl Clipboard for SystemClipboard {
     fn read_text(&self) -> Option<String> {
-        self.0.clipboard().read_text().ok()
+        with_clipboard(arboard::Clipboard::get_text).ok()
     }
 
     fn write_text(&self, text: &str) -> Result<(), AppError> {
-        self.0
-            .clipboard()
-            .write_text(text)
-            .map_err(|e| clipboard_failed(&e))
+        with_clipboard(|clipboard| clipboard.set_text(text))
     }
 
     fn write_secret(&self, secret: &Secret) -> Result<(), AppError> {
-        // On X11 and Wayland this shares the plugin's clipboard connection
-        // (arboard keeps one per process), which goes on serving the value
-        // after this handle is dropped.
-        let mut clipboard = arboard::Clipboard::new().map_err(|e| clipboard_failed(&e))?;
-        kept_out_of_history(clipboard.set())
-            .text(secret.expose())
-            .map_err(|e| clipboard_failed(&e))
+        with_clipboard(|clipboard| kept_out_of_history(clipboard.set()).text(secret.expose()))
     }
 
     fn clear(&self) -> Result<(), AppError> {
-        self.0.clipboard().clear().map_err(|e| clipboard_failed(&e))
+        with_clipboard(arboard::Clipboard::clear)
     }
 }
 

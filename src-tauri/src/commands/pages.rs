@@ -24,6 +24,6 @@ pub fn open_page<R: Runtime>(
 
 /// Puts a non-secret value (a URL, a label) on the clipboard.
 #[tauri::command]
-pub fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Result<(), AppError> {
-    SystemClipboard(app).write_text(&text)
+pub fn copy_text(text: String) -> Result<(), AppError> {
+    SystemClipboard.write_text(&text)
 }

@@ -50,14 +50,11 @@ pub fn signup_submitted(session: State<'_, Session>) -> Result<SavedState, AppEr
 /// Copies the invite code or the Client Secret from the keychain to the
 /// clipboard, cleared 30 seconds later if still there. Returns those seconds.
 #[tauri::command]
-pub async fn copy_secret<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn copy_secret(
     session: State<'_, Session>,
     which: StoredSecret,
 ) -> Result<u32, AppError> {
-    session
-        .copy_secret(which, Arc::new(SystemClipboard(app)))
-        .await
+    session.copy_secret(which, Arc::new(SystemClipboard)).await
 }
 
 /// Waits until the new instance's address answers, reporting each check on

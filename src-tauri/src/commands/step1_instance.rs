@@ -4,7 +4,7 @@ use c1_setup_core::progress::SavedState;
 use c1_setup_core::session::Session;
 use c1_setup_core::steps::step1_instance::{InstanceFieldsCheck, InstanceInput, InviteCodePasted};
 use c1_setup_core::AppError;
-use tauri::{AppHandle, Runtime, State};
+use tauri::State;
 
 use crate::clipboard::SystemClipboard;
 
@@ -39,13 +39,12 @@ pub async fn save_instance(
 /// The invite code's Paste button: Rust reads the clipboard and saves step 1
 /// with the code straight into the keychain; the code never reaches the window.
 #[tauri::command]
-pub async fn paste_invite_code<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn paste_invite_code(
     session: State<'_, Session>,
     domain: String,
     display_name: String,
 ) -> Result<InviteCodePasted, AppError> {
     session
-        .paste_invite_code(domain, display_name, &SystemClipboard(app))
+        .paste_invite_code(domain, display_name, &SystemClipboard)
         .await
 }

@@ -14,32 +14,30 @@ use crate::opener::ShellBrowser;
 /// Stores the Client ID (state file) and the Client Secret (keychain), and
 /// empties the clipboard if it still holds the secret.
 #[tauri::command]
-pub async fn save_credentials<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn save_credentials(
     session: State<'_, Session>,
     input: ConnectInput,
 ) -> Result<CredentialsSaved, AppError> {
-    session.save_credentials(input, &SystemClipboard(app)).await
+    session.save_credentials(input, &SystemClipboard).await
 }
 
 /// The Client Secret's Paste button: Rust reads the clipboard and stores the
 /// secret with `client_id`; the secret never reaches the window.
 #[tauri::command]
-pub async fn paste_client_secret<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn paste_client_secret(
     session: State<'_, Session>,
     client_id: String,
 ) -> Result<CredentialsSaved, AppError> {
     session
-        .paste_client_secret(client_id, &SystemClipboard(app))
+        .paste_client_secret(client_id, &SystemClipboard)
         .await
 }
 
 /// The Client ID's Paste button: the clipboard's text, once checked (a
 /// Client ID is not a secret). The window itself cannot read the clipboard.
 #[tauri::command]
-pub fn paste_client_id<R: Runtime>(app: AppHandle<R>) -> Result<String, AppError> {
-    step3_connect::paste_client_id(&SystemClipboard(app))
+pub fn paste_client_id() -> Result<String, AppError> {
+    step3_connect::paste_client_id(&SystemClipboard)
 }
 
 /// Runs the verification login with the stored secret, reporting progress
