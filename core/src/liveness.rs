@@ -641,6 +641,20 @@ mod tests {
             ),
             (
                 vec![cause(
+                    None,
+                    "error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed (unable to get local issuer certificate)",
+                )],
+                ProbeOutcome::Tls,
+            ),
+            (
+                vec![cause(
+                    None,
+                    "The certificate chain was issued by an authority that is not trusted. (os error -2146893019)",
+                )],
+                ProbeOutcome::Tls,
+            ),
+            (
+                vec![cause(
                     Some(K::InvalidData),
                     "received corrupt message of type InvalidContentType",
                 )],

@@ -101,7 +101,8 @@ async fn a_company_ca_is_refused_until_the_system_trusts_it() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let bundle = dir.path().join("company-ca.pem");
     std::fs::write(&bundle, ca_pem).expect("CA written");
-    // The variable Linux's trust store is read through (rustls-native-certs).
+    // The variable through which OpenSSL (Linux's TLS library) reads the
+    // system trust store.
     std::env::set_var("SSL_CERT_FILE", &bundle);
     let accepted = discover(&issuer).await;
     std::env::remove_var("SSL_CERT_FILE");

@@ -1,7 +1,7 @@
 //! The HTTP client the verification login and the instance check use: redirects are
 //! never followed, connect and overall timeouts are set, certificates are
-//! checked against the operating system's trust store (so a company's
-//! TLS-inspecting CA works) as well as the bundled web roots, the proxy comes
+//! checked by the operating system's TLS library against its trust store (so
+//! a company's TLS-inspecting CA works), the proxy comes
 //! from the environment (`HTTPS_PROXY`, `NO_PROXY`) or the macOS and Windows
 //! settings but is never used for a loopback address, plain `http` is refused
 //! except for loopback, and answers are read up to a size cap.
@@ -109,8 +109,7 @@ impl Http {
     pub async fn send(request: RequestBuilder) -> Result<Answer, FetchError> {
         let response = request.send().await.map_err(|e| {
             let why = describe(&e);
-            // rustls says "invalid peer certificate: UnknownIssuer" and the like.
-            if why.contains("invalid peer certificate") {
+            if is_untrusted_certificate(&why) {
                 FetchError::Untrusted(why)
             } else {
                 FetchError::Unreachable(why)
@@ -154,6 +153,26 @@ async fn read_capped(mut response: Response) -> Result<Answer, FetchError> {
 
 /// A reqwest error with its causes, without the URL's query (which may hold
 /// a code) and without credentials (reqwest never puts form bodies in errors).
+/// Whether a connection failed because the server's certificate does not
+/// chain to an authority this computer trusts, as each platform's TLS library
+/// words it: OpenSSL ("certificate verify failed (unable to get local issuer
+/// certificate)"), Windows ("issued by an authority that is not trusted"),
+/// macOS ("is not trusted"). Read from the text because native-tls passes
+/// the platform's error on as text; wording not listed here is reported as
+/// "could not connect", with the text in the details.
+fn is_untrusted_certificate(why: &str) -> bool {
+    let why = why.to_ascii_lowercase();
+    [
+        "certificate verify failed",
+        "not trusted",
+        "self-signed certificate",
+        "self signed certificate",
+        "unable to get local issuer certificate",
+    ]
+    .iter()
+    .any(|phrase| why.contains(phrase))
+}
+
 pub(crate) fn describe(err: &reqwest::Error) -> String {
     let kind = if err.is_timeout() {
         "timed out"
@@ -177,6 +196,25 @@ pub(crate) fn describe(err: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn untrusted_certificates_are_told_apart_in_each_platforms_words() {
+        for untrusted in [
+            "could not connect: client error (Connect): error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed:../ssl/statem/statem_clnt.c:1889: (unable to get local issuer certificate)",
+            "could not connect: client error (Connect): The certificate chain was issued by an authority that is not trusted. (os error -2146893019)",
+            "could not connect: client error (Connect): The certificate for this server is invalid: \u{201c}127.0.0.1\u{201d} certificate is not trusted",
+            "could not connect: error:0A000086:SSL routines::certificate verify failed (self-signed certificate)",
+        ] {
+            assert!(is_untrusted_certificate(untrusted), "{untrusted}");
+        }
+        for other in [
+            "could not connect: client error (Connect): tcp connect error: Connection refused (os error 111)",
+            "timed out: operation timed out",
+            "could not connect: error:0A00010B:SSL routines::wrong version number",
+        ] {
+            assert!(!is_untrusted_certificate(other), "{other}");
+        }
+    }
 
     #[test]
     fn plain_http_is_refused_off_loopback() {
