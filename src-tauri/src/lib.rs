@@ -43,7 +43,11 @@ pub fn run_window() -> ExitCode {
         eprintln!("{problem}");
         return ExitCode::FAILURE;
     }
-    prefer_shared_memory_rendering();
+    if cfg!(target_os = "linux") {
+        for (name, value) in webkit_settings(|name| std::env::var_os(name).is_some()) {
+            std::env::set_var(name, value);
+        }
+    }
     let _log_guard = c1_setup_cli::logging::init();
     bench::mark("logging");
     let session = match Session::from_environment() {
@@ -134,17 +138,23 @@ fn fitted(preferred: (f64, f64), area: (f64, f64)) -> (f64, f64) {
     )
 }
 
-/// On Linux, WebKitGTK renders through GPU buffers (DMA-BUF) by default. For
-/// a form like this one that buys nothing, costs about 90 MiB in the web
-/// process (measured, see docs/benchmarks.md), and is the usual cause of blank
-/// windows on some GPU drivers. Shared-memory rendering is used instead,
-/// unless the admin set the variable themselves. Runs before any thread or
-/// window exists.
-fn prefer_shared_memory_rendering() {
-    const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
-    if cfg!(target_os = "linux") && std::env::var_os(VAR).is_none() {
-        std::env::set_var(VAR, "1");
-    }
+/// WebKitGTK's settings for a window that shows a form, as environment
+/// variables for the web process, each one left alone when `is_set` says the
+/// admin set it (measured in docs/benchmarks.md). Applied on Linux before
+/// any thread or window exists.
+/// - `WEBKIT_DISABLE_DMABUF_RENDERER=1`: WebKitGTK renders through GPU
+///   buffers (DMA-BUF) by default. For a form that buys nothing, costs about
+///   90 MiB in the web process, and is the usual cause of blank windows on
+///   some GPU drivers; shared-memory rendering is used instead.
+/// - `JSC_useJIT=0`: the page's script (about 40 KB, run once per click)
+///   runs in JavaScriptCore's interpreter. The web process is about 7 MiB
+///   smaller without the JIT compilers, and keeps no memory that is both
+///   writable and executable, which leaves less to attack.
+fn webkit_settings(is_set: impl Fn(&str) -> bool) -> Vec<(&'static str, &'static str)> {
+    [("WEBKIT_DISABLE_DMABUF_RENDERER", "1"), ("JSC_useJIT", "0")]
+        .into_iter()
+        .filter(|(name, _)| !is_set(name))
+        .collect()
 }
 
 /// On Linux and the BSDs, a window needs an X11 or Wayland display. Say so in
@@ -167,6 +177,19 @@ fn missing_display() -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webkit_settings_apply_unless_the_admin_set_them() {
+        assert_eq!(
+            webkit_settings(|_| false),
+            [("WEBKIT_DISABLE_DMABUF_RENDERER", "1"), ("JSC_useJIT", "0")]
+        );
+        assert_eq!(
+            webkit_settings(|name| name == "JSC_useJIT"),
+            [("WEBKIT_DISABLE_DMABUF_RENDERER", "1")]
+        );
+        assert!(webkit_settings(|_| true).is_empty());
+    }
 
     #[test]
     fn the_window_shrinks_to_the_work_area_and_never_grows() {
