@@ -192,7 +192,7 @@ pub async fn probe_once(
     config: &LivenessConfig,
     belongs: BelongsToInstance<'_>,
 ) -> Result<ProbeOutcome, AppError> {
-    let http = client()?;
+    let http = Http::new();
     check_transport("instance_url", url).map_err(|e| not_allowed(url, &e))?;
     Ok(probe(&http, url, config.request_timeout, belongs).await)
 }
@@ -213,7 +213,7 @@ pub async fn wait_until_live(
     on_update: &(dyn Fn(LivenessUpdate) + Send + Sync),
     cancel: &CancelToken,
 ) -> Result<LiveInstance, AppError> {
-    let http = client()?;
+    let http = Http::new();
     // Refuse a disallowed address before the first check, not in a loop.
     let parsed = check_transport("instance_url", url).map_err(|e| not_allowed(url, &e))?;
     let host = parsed.host_str().unwrap_or(url).to_owned();
@@ -275,12 +275,6 @@ pub async fn wait_until_live(
             () = cancel.cancelled() => return Err(stopped_waiting()),
         }
     }
-}
-
-fn client() -> Result<Http, AppError> {
-    Http::new().map_err(|why| {
-        AppError::internal("The assistant could not start its network connection.").with_detail(why)
-    })
 }
 
 /// One check: a GET whose answer's status (and, for a redirect, where it
@@ -376,6 +370,9 @@ fn classify_causes(
         "received corrupt message",
         "peer is incompatible",
         "received fatal alert",
+        // OpenSSL (Linux): "error:0A00010B:SSL routines:...:wrong version number".
+        "ssl routines",
+        "wrong version number",
     ]) {
         return ProbeOutcome::Tls;
     }
@@ -650,6 +647,13 @@ mod tests {
                 vec![cause(
                     None,
                     "The certificate chain was issued by an authority that is not trusted. (os error -2146893019)",
+                )],
+                ProbeOutcome::Tls,
+            ),
+            (
+                vec![cause(
+                    None,
+                    "error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl/record/ssl3_record.c:350:",
                 )],
                 ProbeOutcome::Tls,
             ),
