@@ -192,9 +192,9 @@ function table(rows) {
 }
 
 async function main() {
-  const measured = [];
-  for (const renderer of RENDERERS) measured.push({ renderer, ...(await startupRows(renderer)) });
   const only = process.env.BENCH_ONLY;
+  const measured = [];
+  if (only !== "login") for (const renderer of RENDERERS) measured.push({ renderer, ...(await startupRows(renderer)) });
   if (only === "startup") {
     for (const m of measured) {
       console.log(`${m.renderer.name}:`);
@@ -230,7 +230,7 @@ async function main() {
   }
   const bareWithStart = loginBare.map((b, i) => b + (procStart[i] ?? 0));
 
-  const lines = table(measured[0].rows);
+  const lines = measured.length ? table(measured[0].rows) : ["| measure | assistant | baseline | ratio | budget |", "|---|---|---|---|---|"];
   const sizeRatio = sizeApp / sizeBase;
   lines.push(`| release binary, stripped (MiB) | ${sizeApp.toFixed(1)} | ${sizeBase.toFixed(1)} | ${sizeRatio.toFixed(2)}x | ≤ 1.8x ${sizeRatio <= 1.8 ? "met" : "MISSED"} |`);
   const loginRatio = median(loginApp) / median(bareWithStart);
@@ -238,9 +238,9 @@ async function main() {
   const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown CPU";
   const webkit = (() => { try { return execFileSync("pkg-config", ["--modversion", "webkit2gtk-4.1"], { encoding: "utf8" }).trim(); } catch { return "?"; } })();
   console.log(`Machine: ${cpu}, ${(await import("node:os")).cpus().length} cores; WebKitGTK ${webkit}; ${RUNS} runs each, settle ${SETTLE_MS} ms.\n`);
-  console.log(`${measured[0].renderer.name}:\n`);
+  if (measured.length) console.log(`${measured[0].renderer.name}:\n`);
   console.log(lines.join("\n"));
-  console.log(`\nStart-up phases (ms after process start, medians): ${measured[0].phaseLine}`);
+  if (measured.length) console.log(`\nStart-up phases (ms after process start, medians): ${measured[0].phaseLine}`);
   for (const m of measured.slice(1)) {
     console.log(`\n${m.renderer.name}:\n`);
     console.log(table(m.rows).join("\n"));

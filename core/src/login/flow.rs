@@ -27,7 +27,7 @@ pub(super) async fn run(
     progress(LoginProgress::Discovering {
         issuer: config.issuer.clone(),
     });
-    let http = Http::new().map_err(AppError::internal)?;
+    let http = Http::new();
     let metadata = discovery::discover(&http, &config.issuer).await?;
     tracing::info!(issuer = %metadata.issuer, "discovery checked");
 

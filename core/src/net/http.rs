@@ -6,6 +6,7 @@
 //! settings but is never used for a loopback address, plain `http` is refused
 //! except for loopback, and answers are read up to a size cap.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use reqwest::{redirect, Client, RequestBuilder, Response};
@@ -56,42 +57,45 @@ impl Answer {
     }
 }
 
-#[derive(Debug, Clone)]
+/// Two clients, each built on first use: building one loads the system's
+/// trust store (OpenSSL on Linux reads every certificate in /etc/ssl), so a
+/// sign-in against a loopback provider never pays for the proxied client,
+/// nor a sign-in against JumpCloud for the direct one.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Http {
-    proxied: Client,
-    direct: Client,
+    proxied: Arc<OnceLock<Result<Client, String>>>,
+    direct: Arc<OnceLock<Result<Client, String>>>,
 }
 
 impl Http {
-    pub fn new() -> Result<Self, String> {
-        let build = |direct: bool| {
-            let mut builder = Client::builder()
-                .redirect(redirect::Policy::none())
-                .connect_timeout(CONNECT_TIMEOUT)
-                .timeout(REQUEST_TIMEOUT)
-                .user_agent(concat!("c1-setup/", env!("CARGO_PKG_VERSION")));
-            if direct {
-                builder = builder.no_proxy();
-            }
-            builder
-                .build()
-                .map_err(|e| format!("the HTTP client could not start: {e}"))
-        };
-        Ok(Self {
-            proxied: build(false)?,
-            direct: build(true)?,
-        })
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn build(direct: bool) -> Result<Client, String> {
+        let mut builder = Client::builder()
+            .redirect(redirect::Policy::none())
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .user_agent(concat!("c1-setup/", env!("CARGO_PKG_VERSION")));
+        if direct {
+            builder = builder.no_proxy();
+        }
+        builder
+            .build()
+            .map_err(|e| format!("the HTTP client could not start: {e}"))
     }
 
     /// Checks the transport rule and picks the client for `url`.
     fn client_for(&self, field: &'static str, url: &str) -> Result<(Url, &Client), FetchError> {
         let parsed =
             check_transport(field, url).map_err(|e| FetchError::NotAllowed(e.to_string()))?;
-        let client = if is_loopback_host(&parsed) {
-            &self.direct
-        } else {
-            &self.proxied
-        };
+        let direct = is_loopback_host(&parsed);
+        let cell = if direct { &self.direct } else { &self.proxied };
+        let client = cell
+            .get_or_init(|| Self::build(direct))
+            .as_ref()
+            .map_err(|why| FetchError::Unreachable(why.clone()))?;
         Ok((parsed, client))
     }
 
@@ -218,7 +222,7 @@ mod tests {
 
     #[test]
     fn plain_http_is_refused_off_loopback() {
-        let http = Http::new().expect("client");
+        let http = Http::new();
         assert!(matches!(
             http.get("token_endpoint", "http://idp.example.com/token"),
             Err(FetchError::NotAllowed(_))
