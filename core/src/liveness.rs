@@ -638,27 +638,6 @@ mod tests {
             ),
             (
                 vec![cause(
-                    None,
-                    "error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed (unable to get local issuer certificate)",
-                )],
-                ProbeOutcome::Tls,
-            ),
-            (
-                vec![cause(
-                    None,
-                    "The certificate chain was issued by an authority that is not trusted. (os error -2146893019)",
-                )],
-                ProbeOutcome::Tls,
-            ),
-            (
-                vec![cause(
-                    None,
-                    "error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl/record/ssl3_record.c:350:",
-                )],
-                ProbeOutcome::Tls,
-            ),
-            (
-                vec![cause(
                     Some(K::InvalidData),
                     "received corrupt message of type InvalidContentType",
                 )],
@@ -679,6 +658,23 @@ mod tests {
             assert_eq!(classify_texts(false, &causes), expected, "{causes:?}");
         }
         assert_eq!(classify_texts(true, &[]), ProbeOutcome::Timeout);
+    }
+
+    #[test]
+    fn the_platform_tls_libraries_failures_are_secure_connection_problems() {
+        for text in [
+            // OpenSSL (Linux): an untrusted certificate, and plain HTTP on an HTTPS port.
+            "error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed (unable to get local issuer certificate)",
+            "error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl/record/ssl3_record.c:350:",
+            // SChannel (Windows).
+            "The certificate chain was issued by an authority that is not trusted. (os error -2146893019)",
+        ] {
+            assert_eq!(
+                classify_texts(false, &[cause(None, text)]),
+                ProbeOutcome::Tls,
+                "{text}"
+            );
+        }
     }
 
     #[test]
