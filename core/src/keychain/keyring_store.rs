@@ -9,8 +9,9 @@
 //!
 //! keyring-core can hold a process-wide default store, and an entry built
 //! without naming a store goes to it. This module never installs a default
-//! store and never builds an entry without one: every call creates the
-//! platform's store and builds its entry from that store, so no call can
+//! store and never builds an entry without one: every call (and the start-up
+//! check as a whole) creates the platform's store and builds its entries
+//! from that store, so no call can
 //! end up in keyring-core's in-memory mock. [`KeyringStore::probe`] also
 //! checks at run time that the store says it keeps items until they are
 //! deleted, then writes, reads back and deletes an item.
@@ -70,55 +71,109 @@ impl KeyringStore {
         let key = SecretKey::startup_check(&nonce);
         let value = Secret::new(Alphanumeric.sample_string(&mut rand::thread_rng(), 32));
 
-        // On Linux creating the store already talks to the Secret Service, so
-        // this can fail the way a save would.
-        let persistent = run(|| platform::store().map(|s| keeps_items(&*s)))
-            .map_err(|e| store.keyring_error(&e, Operation::Put, &key))?;
-        if !persistent {
-            return Err(store.error(
+        // One store for the whole check: on Linux each store is a bus
+        // connection and a Secret Service session, and creating it already
+        // talks to the Secret Service, so it can fail the way a save would.
+        run(|| {
+            let platform_store =
+                platform::store().map_err(|e| store.keyring_error(&e, Operation::Put, &key))?;
+            store.round_trip(&*platform_store, &key, &value)
+        })?;
+        if let Some(name) = run(platform::provider_name) {
+            store.store_name = name;
+        }
+        Ok(store)
+    }
+
+    /// The start-up check's steps on one `platform_store`: it keeps items
+    /// until deleted, `value` written under `key` is read back through a
+    /// second item handle, and is gone once deleted.
+    fn round_trip(
+        &self,
+        platform_store: &CredentialStore,
+        key: &SecretKey,
+        value: &Secret,
+    ) -> Result<(), AppError> {
+        if !keeps_items(platform_store) {
+            return Err(self.error(
                 &KeychainFailure::new(
                     FailureCause::Other,
                     "the keychain back end does not keep items until they are deleted",
                 ),
                 Operation::Put,
-                &key,
+                key,
             ));
         }
-
-        store.put(&key, &value)?;
-        let read_back = store.get(&key);
+        self.put_in(platform_store, key, value)?;
+        let read_back = self.get_in(platform_store, key);
         // Clean up even if the read failed; report the first problem.
-        let deleted = store.delete(&key);
+        let deleted = self.delete_in(platform_store, key);
         let read_back = read_back?;
         deleted?;
-        if read_back != value {
-            return Err(store.error(
+        if read_back != *value {
+            return Err(self.error(
                 &KeychainFailure::new(
                     FailureCause::Other,
                     "the value read back differs from the value written",
                 ),
                 Operation::Get,
-                &key,
+                key,
             ));
         }
-        match store.get(&key) {
-            Err(err) if err.kind == crate::ErrorKind::SecretNotFound => {}
-            Err(err) => return Err(err),
-            Ok(_) => {
-                return Err(store.error(
-                    &KeychainFailure::new(
-                        FailureCause::Other,
-                        "the test item was still there after it was deleted",
-                    ),
-                    Operation::Delete,
-                    &key,
-                ))
-            }
+        match self.get_in(platform_store, key) {
+            Err(err) if err.kind == crate::ErrorKind::SecretNotFound => Ok(()),
+            Err(err) => Err(err),
+            Ok(_) => Err(self.error(
+                &KeychainFailure::new(
+                    FailureCause::Other,
+                    "the test item was still there after it was deleted",
+                ),
+                Operation::Delete,
+                key,
+            )),
         }
-        if let Some(name) = run(platform::provider_name) {
-            store.store_name = name;
+    }
+
+    fn put_in(
+        &self,
+        platform_store: &CredentialStore,
+        key: &SecretKey,
+        secret: &Secret,
+    ) -> Result<(), AppError> {
+        platform::put(platform_store, key, secret.expose())
+            .map_err(|e| self.keyring_error(&e, Operation::Put, key))
+    }
+
+    fn get_in(
+        &self,
+        platform_store: &CredentialStore,
+        key: &SecretKey,
+    ) -> Result<Secret, AppError> {
+        platform::entry(platform_store, key)
+            .and_then(|entry| entry.get_password())
+            .map(Secret::new)
+            .map_err(|e| self.keyring_error(&e, Operation::Get, key))
+    }
+
+    fn delete_in(&self, platform_store: &CredentialStore, key: &SecretKey) -> Result<(), AppError> {
+        match platform::entry(platform_store, key).and_then(|entry| entry.delete_credential()) {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(self.keyring_error(&e, Operation::Delete, key)),
         }
-        Ok(store)
+    }
+
+    /// Runs `call` on a fresh platform store (see `platform::store`).
+    fn with_store<T: Send>(
+        &self,
+        operation: Operation,
+        key: &SecretKey,
+        call: impl FnOnce(&CredentialStore) -> Result<T, AppError> + Send,
+    ) -> Result<T, AppError> {
+        run(|| {
+            let platform_store =
+                platform::store().map_err(|e| self.keyring_error(&e, operation, key))?;
+            call(&*platform_store)
+        })
     }
 
     fn error(&self, failure: &KeychainFailure, operation: Operation, key: &SecretKey) -> AppError {
@@ -150,21 +205,15 @@ impl KeyringStore {
 
 impl SecretStore for KeyringStore {
     fn put(&self, key: &SecretKey, secret: &Secret) -> Result<(), AppError> {
-        run(|| platform::put(&*platform::store()?, key, secret.expose()))
-            .map_err(|e| self.keyring_error(&e, Operation::Put, key))
+        self.with_store(Operation::Put, key, |s| self.put_in(s, key, secret))
     }
 
     fn get(&self, key: &SecretKey) -> Result<Secret, AppError> {
-        run(|| platform::entry(&*platform::store()?, key)?.get_password())
-            .map(Secret::new)
-            .map_err(|e| self.keyring_error(&e, Operation::Get, key))
+        self.with_store(Operation::Get, key, |s| self.get_in(s, key))
     }
 
     fn delete(&self, key: &SecretKey) -> Result<(), AppError> {
-        match run(|| platform::entry(&*platform::store()?, key)?.delete_credential()) {
-            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
-            Err(e) => Err(self.keyring_error(&e, Operation::Delete, key)),
-        }
+        self.with_store(Operation::Delete, key, |s| self.delete_in(s, key))
     }
 
     fn store_name(&self) -> &'static str {
