@@ -10,9 +10,10 @@ NODE_MIN_MINOR=19
 NODE_VERSION=22.23.3
 
 # Debian/Ubuntu packages: to build the app, and to test it (Xvfb, WebDriver,
-# a real Secret Service, clipboard access).
+# a real Secret Service, clipboard access). libdbus-1-dev: the keychain's Secret Service
+# client links the system's libdbus.
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
-  libayatana-appindicator3-dev librsvg2-dev pkg-config)
+  libdbus-1-dev libayatana-appindicator3-dev librsvg2-dev pkg-config)
 # The sandbox rehearsal's own throwaway Secret Service (scripts/run).
 SANDBOX_PACKAGES=(dbus gnome-keyring)
 TEST_PACKAGES=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools xclip xdotool imagemagick)

@@ -26,9 +26,8 @@ use c1_setup_core::keychain::{KeyringStore, SecretKey, SecretStore};
 use c1_setup_core::paths::KEYCHAIN_SERVICE;
 use c1_setup_core::step::StepId;
 use c1_setup_core::{ErrorKind, Secret};
+use dbus_secret_service::{EncryptionType, SecretService};
 use rand::distributions::{Alphanumeric, DistString};
-use secret_service::blocking::SecretService;
-use secret_service::EncryptionType;
 
 const GATE: &str = "C1_SETUP_REAL_KEYCHAIN";
 
@@ -48,12 +47,25 @@ fn real_keychain() -> bool {
 
 fn wait_for_secret_service() {
     let deadline = Instant::now() + Duration::from_secs(10);
-    let connection = zbus::blocking::Connection::session().unwrap_or_else(|e| {
+    let connection = dbus::blocking::Connection::new_session().unwrap_or_else(|e| {
         panic!("{GATE}=1 but there is no D-Bus session bus ({e}); run the tests under dbus-run-session")
     });
-    let bus = zbus::blocking::fdo::DBusProxy::new(&connection).unwrap();
-    let name = zbus::names::BusName::try_from("org.freedesktop.secrets").unwrap();
-    while !bus.name_has_owner(name.clone()).unwrap() {
+    let bus = connection.with_proxy(
+        "org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        Duration::from_secs(2),
+    );
+    loop {
+        let (owned,): (bool,) = bus
+            .method_call(
+                "org.freedesktop.DBus",
+                "NameHasOwner",
+                ("org.freedesktop.secrets",),
+            )
+            .unwrap();
+        if owned {
+            break;
+        }
         assert!(
             Instant::now() < deadline,
             "{GATE}=1 but nothing owns org.freedesktop.secrets: start it with \

@@ -2,8 +2,8 @@
 //! and the store crate of each platform, named explicitly.
 //!
 //! keyring-core only defines the API; the stores live in their own crates:
-//! `zbus-secret-service-keyring-store` (the Secret Service over D-Bus) on
-//! Linux, `apple-native-keyring-store` (its `keychain` module) on macOS and
+//! `dbus-secret-service-keyring-store` (the Secret Service over the system's
+//! libdbus) on Linux, `apple-native-keyring-store` (its `keychain` module) on macOS and
 //! `windows-native-keyring-store` on Windows. Each is a dependency only on
 //! its own platform, so a build without it does not compile.
 //!
@@ -229,10 +229,8 @@ pub(super) fn keeps_items(store: &CredentialStore) -> bool {
 
 /// Runs one keychain call, serialised with the others. On a thread that is
 /// inside a tokio runtime the call runs on a scoped thread of its own: the
-/// Secret Service store uses zbus's blocking API, which waits on its own
-/// executor (async-io, the one Tauri's zbus uses too) and would panic
-/// inside a tokio runtime if zbus were ever built with its `tokio` feature;
-/// it also keeps the runtime's context out of the keychain call.
+/// stores block (a D-Bus round trip, an unlock prompt), and a blocking call
+/// must not hold a runtime worker or carry the runtime's context.
 fn run<T: Send>(call: impl FnOnce() -> T + Send) -> T {
     let _guard = KEYCHAIN_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
     if tokio::runtime::Handle::try_current().is_ok() {
@@ -288,10 +286,10 @@ mod platform {
     use std::collections::HashMap;
     use std::sync::Arc;
 
+    use dbus_secret_service_keyring_store::cred::Wrapper;
+    use dbus_secret_service_keyring_store::Store;
     use keyring_core::api::CredentialStore;
     use keyring_core::Entry;
-    use zbus_secret_service_keyring_store::cred::Wrapper;
-    use zbus_secret_service_keyring_store::Store;
 
     use crate::keychain::failure::{classify_dbus_error_name, FailureCause, KeychainFailure};
     use crate::keychain::SecretKey;
@@ -363,7 +361,7 @@ mod platform {
         no_access: bool,
     ) -> KeychainFailure {
         let detail = err.to_string();
-        let Some(ss) = err.downcast_ref::<secret_service::Error>() else {
+        let Some(ss) = err.downcast_ref::<dbus_secret_service::Error>() else {
             let cause = if no_access {
                 FailureCause::Locked
             } else {
@@ -372,45 +370,44 @@ mod platform {
             return KeychainFailure::new(cause, detail);
         };
         let cause = match ss {
-            secret_service::Error::Unavailable => FailureCause::ServiceMissing,
-            // The bus connection closed while an unlock prompt was open: the
-            // keyring was not unlocked.
-            secret_service::Error::Locked | secret_service::Error::PromptDisconnected => {
-                FailureCause::Locked
-            }
-            secret_service::Error::Prompt => FailureCause::PromptDismissed,
-            secret_service::Error::NoResult => FailureCause::NoDefaultKeyring,
-            secret_service::Error::Zbus(e) => classify_zbus(e),
-            secret_service::Error::ZbusFdo(e) => {
-                classify_dbus_error_name(zbus::DBusError::name(e).as_str())
-            }
+            dbus_secret_service::Error::Unavailable => FailureCause::ServiceMissing,
+            dbus_secret_service::Error::Locked => FailureCause::Locked,
+            dbus_secret_service::Error::Prompt => FailureCause::PromptDismissed,
+            dbus_secret_service::Error::NoResult => FailureCause::NoDefaultKeyring,
+            dbus_secret_service::Error::Dbus(e) => classify_dbus(e),
             _ => FailureCause::Other,
         };
         KeychainFailure::new(cause, detail)
     }
 
-    fn classify_zbus(err: &zbus::Error) -> FailureCause {
-        match err {
-            zbus::Error::InputOutput(_)
-            | zbus::Error::Connection(..)
-            | zbus::Error::Address(_)
-            | zbus::Error::InterfaceNotFound
-            | zbus::Error::Handshake(_) => FailureCause::ServiceMissing,
-            zbus::Error::MethodError(name, _, _) => classify_dbus_error_name(name.as_str()),
-            zbus::Error::FDO(e) => {
-                classify_dbus_error_name(zbus::DBusError::name(e.as_ref()).as_str())
-            }
-            _ => FailureCause::Other,
+    /// A libdbus error, by its name: the Secret Service's own errors, and
+    /// the ones libdbus gives when the session bus cannot be reached.
+    fn classify_dbus(err: &dbus::Error) -> FailureCause {
+        match err.name().unwrap_or_default() {
+            "org.freedesktop.DBus.Error.FileNotFound"
+            | "org.freedesktop.DBus.Error.BadAddress"
+            | "org.freedesktop.DBus.Error.NotSupported"
+            | "org.freedesktop.DBus.Error.IOError" => FailureCause::ServiceMissing,
+            name => classify_dbus_error_name(name),
         }
     }
 
     /// The program that owns `org.freedesktop.secrets` on the session bus,
     /// by its process name.
     pub(super) fn provider_name() -> Option<&'static str> {
-        let connection = zbus::blocking::Connection::session().ok()?;
-        let bus = zbus::blocking::fdo::DBusProxy::new(&connection).ok()?;
-        let name = zbus::names::BusName::try_from("org.freedesktop.secrets").ok()?;
-        let pid = bus.get_connection_unix_process_id(name).ok()?;
+        let connection = dbus::blocking::Connection::new_session().ok()?;
+        let bus = connection.with_proxy(
+            "org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            std::time::Duration::from_secs(2),
+        );
+        let (pid,): (u32,) = bus
+            .method_call(
+                "org.freedesktop.DBus",
+                "GetConnectionUnixProcessID",
+                ("org.freedesktop.secrets",),
+            )
+            .ok()?;
         let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
         provider_from_process_name(comm.trim())
     }

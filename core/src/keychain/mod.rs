@@ -8,7 +8,7 @@
 //! storage of any sort.
 //!
 //! [`KeyringStore`] reaches the keychain through `keyring-core` and one store
-//! crate per platform: `zbus-secret-service-keyring-store` on Linux,
+//! crate per platform: `dbus-secret-service-keyring-store` on Linux (libdbus),
 //! `apple-native-keyring-store` (its `keychain` module) on macOS and
 //! `windows-native-keyring-store` on Windows.
 //!

@@ -348,67 +348,54 @@ fn keyring_errors_are_classified() {
 #[test]
 fn secret_service_errors_are_classified() {
     use std::io;
-    use std::sync::Arc;
 
+    use dbus_secret_service::Error as SsError;
     use keyring_core::Error;
 
-    let wrap = |e: secret_service::Error| Error::PlatformFailure(Box::new(e));
-    let no_access = |e: secret_service::Error| Error::NoStorageAccess(Box::new(e));
-    let no_bus: zbus::Address = "unix:path=/nonexistent/bus".parse().expect("address");
+    let wrap = |e: SsError| Error::PlatformFailure(Box::new(e));
+    let no_access = |e: SsError| Error::NoStorageAccess(Box::new(e));
+    let dbus = |name: &str| SsError::Dbus(dbus::Error::new_custom(name, "from the bus"));
     let cases = [
+        (wrap(SsError::Unavailable), FailureCause::ServiceMissing),
+        (no_access(SsError::Locked), FailureCause::Locked),
+        (no_access(SsError::Prompt), FailureCause::PromptDismissed),
+        (no_access(SsError::NoResult), FailureCause::NoDefaultKeyring),
+        // No session bus at the address, or none set.
         (
-            wrap(secret_service::Error::Unavailable),
+            wrap(dbus("org.freedesktop.DBus.Error.FileNotFound")),
             FailureCause::ServiceMissing,
         ),
         (
-            no_access(secret_service::Error::Locked),
-            FailureCause::Locked,
-        ),
-        (
-            no_access(secret_service::Error::Prompt),
-            FailureCause::PromptDismissed,
-        ),
-        (
-            wrap(secret_service::Error::PromptDisconnected),
-            FailureCause::Locked,
-        ),
-        (
-            no_access(secret_service::Error::NoResult),
-            FailureCause::NoDefaultKeyring,
-        ),
-        (
-            wrap(secret_service::Error::Zbus(zbus::Error::InputOutput(
-                Arc::new(io::Error::from(io::ErrorKind::ConnectionRefused)),
-            ))),
+            wrap(dbus("org.freedesktop.DBus.Error.NoServer")),
             FailureCause::ServiceMissing,
         ),
         (
-            wrap(secret_service::Error::Zbus(zbus::Error::Connection(
-                Arc::new(io::Error::from(io::ErrorKind::NotFound)),
-                no_bus,
-            ))),
+            wrap(dbus("org.freedesktop.DBus.Error.BadAddress")),
+            FailureCause::ServiceMissing,
+        ),
+        // A bus, but nothing provides the Secret Service.
+        (
+            wrap(dbus("org.freedesktop.DBus.Error.ServiceUnknown")),
             FailureCause::ServiceMissing,
         ),
         (
-            wrap(secret_service::Error::ZbusFdo(
-                zbus::fdo::Error::ServiceUnknown("no org.freedesktop.secrets".into()),
-            )),
+            wrap(dbus("org.freedesktop.DBus.Error.Spawn.ChildExited")),
             FailureCause::ServiceMissing,
         ),
         (
-            wrap(secret_service::Error::ZbusFdo(
-                zbus::fdo::Error::AccessDenied("policy".into()),
-            )),
+            wrap(dbus("org.freedesktop.DBus.Error.AccessDenied")),
             FailureCause::AccessDenied,
         ),
         (
-            wrap(secret_service::Error::Zbus(zbus::Error::FDO(Box::new(
-                zbus::fdo::Error::NameHasNoOwner("gone".into()),
-            )))),
-            FailureCause::ServiceMissing,
+            wrap(dbus("org.freedesktop.Secret.Error.IsLocked")),
+            FailureCause::Locked,
         ),
         (
-            wrap(secret_service::Error::Crypto("bad padding")),
+            wrap(dbus("org.freedesktop.Secret.Error.NoSuchObject")),
+            FailureCause::NoDefaultKeyring,
+        ),
+        (
+            wrap(SsError::Crypto("bad padding".into())),
             FailureCause::Other,
         ),
         // Not a Secret Service error: the store said it could not get in.
