@@ -20,16 +20,9 @@ use tauri::{Manager, Runtime};
 /// runtime: `run` passes the real one (with the single-instance plugin), the
 /// IPC contract tests pass `tauri::test::mock_builder()`.
 pub fn builder<R: Runtime>(base: tauri::Builder<R>, session: Session) -> tauri::Builder<R> {
-    // The opener's script for links in the page is left out: the page has
-    // none, and may not call the plugin (capabilities/main.json).
-    base.plugin(
-        tauri_plugin_opener::Builder::new()
-            .open_js_links_on_click(false)
-            .build(),
-    )
-    .plugin(tauri_plugin_dialog::init())
-    .manage(session)
-    .invoke_handler(all_commands!())
+    base.plugin(tauri_plugin_dialog::init())
+        .manage(session)
+        .invoke_handler(all_commands!())
 }
 
 /// A start-up phase marker for the benchmark (see `bench.rs`).

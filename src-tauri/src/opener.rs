@@ -1,23 +1,26 @@
 //! Opening a page in the admin's browser: `$BROWSER` when set (run by the
 //! core's [`browser::open_url`], as the terminal command does), otherwise the
-//! system opener through `tauri-plugin-opener`. Only addresses from the
-//! endpoint table reach it.
+//! system opener through the `open` crate (xdg-open and its kin, `open` on
+//! macOS, ShellExecute on Windows), the library Tauri's opener plugin calls
+//! for the same job; the plugin itself is not linked, since the window may
+//! not call it and its other commands brought a D-Bus library along. Only
+//! addresses from the endpoint table reach it.
 
 use c1_setup_core::browser::{self, OpenBrowser};
 use c1_setup_core::{AppError, ErrorKind};
 use serde::Serialize;
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
-pub struct ShellBrowser<R: Runtime>(pub AppHandle<R>);
+/// The admin's browser.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemBrowser;
 
-impl<R: Runtime> OpenBrowser for ShellBrowser<R> {
+impl OpenBrowser for SystemBrowser {
     fn open(&self, url: &str) -> Result<(), AppError> {
         if std::env::var_os(browser::BROWSER_ENV).is_some_and(|v| !v.is_empty()) {
             return browser::open_url(url);
         }
-        self.0.opener().open_url(url, None::<&str>).map_err(|e| {
+        open::that_detached(url).map_err(|e| {
             AppError::new(
                 ErrorKind::BrowserOpenFailed,
                 "The assistant could not open your web browser.",
@@ -40,8 +43,8 @@ pub struct Opened {
 }
 
 /// Opens `url` in the browser; a failure is reported beside the address.
-pub fn open<R: Runtime>(app: AppHandle<R>, url: String) -> Opened {
-    let error = ShellBrowser(app).open(&url).err();
+pub fn open(url: String) -> Opened {
+    let error = SystemBrowser.open(&url).err();
     if let Some(err) = &error {
         tracing::warn!(url, kind = %err.kind, "could not open the browser");
     }

@@ -1,11 +1,11 @@
 // Steps 2 and 3 against the real system: the Copy button fills the X
-// clipboard, "Open JumpCloud Admin Portal" runs the system opener ($BROWSER),
-// a relaunch resumes where the admin left off, the Client Secret goes from
+// clipboard, "Open JumpCloud Admin Portal" runs $BROWSER and, without it, the
+// system opener (xdg-open), a relaunch resumes where the admin left off, the Client Secret goes from
 // the clipboard into the real Secret Service and nowhere else.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { Session, answerSaveDialog, makeHome, repoRoot, screenshotDir, sleep } from "./webdriver.mjs";
 
@@ -42,10 +42,18 @@ function secretTool(account) {
   }
 }
 
-async function open() {
-  const s = await Session.start({
-    env: { ...home, BROWSER: join(repoRoot, "tests/e2e/record-browser.sh"), C1_TEST_BROWSER_LOG: browserLog },
-  });
+const recordBrowser = join(repoRoot, "tests/e2e/record-browser.sh");
+
+/** Starts the app; `systemOpener`: without $BROWSER, with a recording `xdg-open` first on PATH. */
+async function open({ systemOpener = false } = {}) {
+  let env = { ...home, BROWSER: recordBrowser, C1_TEST_BROWSER_LOG: browserLog };
+  if (systemOpener) {
+    const bin = join(home.HOME, "bin");
+    mkdirSync(bin, { recursive: true });
+    if (!existsSync(join(bin, "xdg-open"))) symlinkSync(recordBrowser, join(bin, "xdg-open"));
+    env = { ...env, BROWSER: "", PATH: `${bin}:${process.env.PATH}` };
+  }
+  const s = await Session.start({ env });
   await s.waitUntil("return document.getElementById('app').dataset.keychain === 'ready';", [], 15000, "the keychain check");
   return s;
 }
@@ -88,15 +96,21 @@ test("step 2: Open JumpCloud Admin Portal runs the system opener with the SSO pa
   assert.deepEqual(readFileSync(browserLog, "utf8").trim().split("\n"), ["https://console.jumpcloud.com/#/sso"]);
 });
 
-test("quit and relaunch resumes at step 2 with the values shown", async () => {
+test("quit and relaunch resumes at step 2 with the values shown; without $BROWSER, xdg-open opens the page", async () => {
   await session.click("#check-create_app");
   await sleep(300);
   driverOutput.push(...session.log);
   await session.stop();
-  session = await open();
+  session = await open({ systemOpener: true });
   const heading = await session.text("#step-heading");
   assert.equal(heading, "Create the OIDC app in JumpCloud");
   assert.equal(await session.execute("return document.getElementById('check-create_app').checked;"), true);
+  await session.click("#open-portal");
+  for (let i = 0; i < 50 && readFileSync(browserLog, "utf8").trim().split("\n").length < 2; i++) await sleep(100);
+  assert.deepEqual(readFileSync(browserLog, "utf8").trim().split("\n"), [
+    "https://console.jumpcloud.com/#/sso",
+    "https://console.jumpcloud.com/#/sso",
+  ]);
   await session.click("#back");
   await session.waitUntil("return document.getElementById('domain').value === 'acmeco';", [], 5000, "the saved domain");
   assert.equal(await session.execute("return document.getElementById('display_name').value;"), "Acme Co");

@@ -10,7 +10,7 @@ use c1_setup_core::session::{Session, Task};
 use c1_setup_core::steps::signup::{AddressCheck, StoredSecret};
 use c1_setup_core::AppError;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Runtime, State};
+use tauri::State;
 
 use crate::clipboard::SystemClipboard;
 use crate::opener::{open, Opened};
@@ -23,12 +23,9 @@ pub async fn check_instance_address(session: State<'_, Session>) -> Result<Addre
 
 /// Opens ConductorOne's signup page (page 1), once step 1 is saved.
 #[tauri::command]
-pub fn open_signup<R: Runtime>(
-    app: AppHandle<R>,
-    session: State<'_, Session>,
-) -> Result<Opened, AppError> {
+pub fn open_signup(session: State<'_, Session>) -> Result<Opened, AppError> {
     let url = session.setup().open_signup()?;
-    Ok(open(app, url))
+    Ok(open(url))
 }
 
 /// The admin sees page 2, "Setting up JumpCloud to work with ConductorOne".

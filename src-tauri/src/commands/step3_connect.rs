@@ -6,10 +6,10 @@ use c1_setup_core::session::{Session, Task};
 use c1_setup_core::steps::step3_connect::{self, ConnectInput, CredentialsSaved};
 use c1_setup_core::AppError;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Runtime, State};
+use tauri::State;
 
 use crate::clipboard::SystemClipboard;
-use crate::opener::ShellBrowser;
+use crate::opener::SystemBrowser;
 
 /// Stores the Client ID (state file) and the Client Secret (keychain), and
 /// empties the clipboard if it still holds the secret.
@@ -43,8 +43,7 @@ pub fn paste_client_id() -> Result<String, AppError> {
 /// Runs the verification login with the stored secret, reporting progress
 /// on `on_progress`. The result (never a token) is saved in the state file.
 #[tauri::command]
-pub async fn verify_sso<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn verify_sso(
     session: State<'_, Session>,
     on_progress: Channel<LoginProgress>,
 ) -> Result<Verified, AppError> {
@@ -53,7 +52,7 @@ pub async fn verify_sso<R: Runtime>(
             tracing::debug!("the window stopped listening to login progress: {e}");
         }
     };
-    session.verify(&ShellBrowser(app), &progress).await
+    session.verify(&SystemBrowser, &progress).await
 }
 
 /// Stops a running verification login; it then ends with `cancelled`.
