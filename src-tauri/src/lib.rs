@@ -20,9 +20,7 @@ use tauri::{Manager, Runtime};
 /// runtime: `run` passes the real one (with the single-instance plugin), the
 /// IPC contract tests pass `tauri::test::mock_builder()`.
 pub fn builder<R: Runtime>(base: tauri::Builder<R>, session: Session) -> tauri::Builder<R> {
-    base.plugin(tauri_plugin_dialog::init())
-        .manage(session)
-        .invoke_handler(all_commands!())
+    base.manage(session).invoke_handler(all_commands!())
 }
 
 /// A start-up phase marker for the benchmark (see `bench.rs`).

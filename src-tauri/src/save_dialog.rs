@@ -1,10 +1,17 @@
 //! "Save as…": the native save dialog, then the file written where the admin
 //! chose, with errors that say what to do. Used for the setup report (done
 //! screen).
+//!
+//! The dialog is rfd's, shown the way Tauri's dialog plugin shows it (built on
+//! the main thread, parented to the window, awaited off it); the plugin itself
+//! is not linked, since the window may not call it and it brought Tauri's file
+//! system plugin along.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
 
 use c1_setup_core::{AppError, ErrorKind};
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{AppHandle, Manager, Runtime};
 
 /// What is being saved, in the dialog's and the messages' words.
 pub struct SaveAs<'a> {
@@ -40,27 +47,9 @@ pub fn save_as<R: Runtime>(
     spec: &SaveAs<'_>,
     contents: &[u8],
 ) -> Result<Option<String>, AppError> {
-    let Some(path) = app
-        .dialog()
-        .file()
-        .set_title(spec.title)
-        .set_file_name(spec.file_name)
-        .add_filter(spec.filter.0, &[spec.filter.1])
-        .blocking_save_file()
-    else {
+    let Some(path) = ask_for_path(app, spec) else {
         return Ok(None);
     };
-    let path = path.into_path().map_err(|e| {
-        AppError::new(
-            ErrorKind::FileWriteFailed,
-            format!("That location cannot be used for {}.", spec.what),
-            format!(
-                "Choose a folder on this computer, such as {}.",
-                spec.suggested_folder
-            ),
-        )
-        .with_detail(e.to_string())
-    })?;
     std::fs::write(&path, contents).map_err(|e| {
         AppError::new(
             ErrorKind::FileWriteFailed,
@@ -77,6 +66,32 @@ pub fn save_as<R: Runtime>(
         .with_detail(e.to_string())
     })?;
     Ok(Some(path.display().to_string()))
+}
+
+/// The native save dialog, over the main window; `None` when it was closed
+/// (or could not be shown: the window's event loop has stopped).
+fn ask_for_path<R: Runtime>(app: &AppHandle<R>, spec: &SaveAs<'_>) -> Option<PathBuf> {
+    let (sender, receiver) = mpsc::channel();
+    let window = app.get_webview_window("main");
+    let dialog = rfd::AsyncFileDialog::new()
+        .set_title(spec.title)
+        .set_file_name(spec.file_name)
+        .add_filter(spec.filter.0, &[spec.filter.1])
+        .set_can_create_directories(true);
+    // GTK, AppKit and Win32 dialogs belong to the thread that runs the window.
+    app.run_on_main_thread(move || {
+        let dialog = match &window {
+            Some(window) => dialog.set_parent(window),
+            None => dialog,
+        };
+        let chosen = dialog.save_file();
+        std::thread::spawn(move || {
+            let path = tauri::async_runtime::block_on(chosen).map(|file| file.path().to_owned());
+            let _ = sender.send(path);
+        });
+    })
+    .ok()?;
+    receiver.recv().ok().flatten()
 }
 
 fn capitalised(text: &str) -> String {
