@@ -2,7 +2,8 @@
 //! per step. The logic lives in `c1-setup-core`: a command converts IPC to
 //! one call on the core's [`Session`] (or the `Setup` behind it) and back.
 //! The OS adapters the core asks for (clipboard, browser opener, save
-//! dialog) and the benchmark markers each have a small file here.
+//! dialog), the single-instance check and the benchmark markers each have a
+//! small file here.
 
 mod app_info;
 mod bench;
@@ -10,6 +11,7 @@ mod clipboard;
 pub mod commands;
 mod opener;
 mod save_dialog;
+mod single_instance;
 
 use std::process::ExitCode;
 
@@ -49,17 +51,10 @@ pub fn run_window() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // A second launch focuses the running window instead of opening another.
-    // On Linux this goes over the D-Bus session bus; without one the plugin
-    // logs a warning and the assistant starts normally.
-    let base =
-        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-        }));
+    // A second launch focuses the running window instead of opening another
+    // (single_instance.rs). On Linux this goes over the D-Bus session bus;
+    // without one it logs a warning and the assistant starts normally.
+    let base = tauri::Builder::default().plugin(single_instance::plugin());
     bench::mark("session");
     let app = builder(base, session).setup(|app| {
         bench::mark("setup");
