@@ -13,9 +13,12 @@
 //! - **macOS**: the `org.nspasteboard.ConcealedType` marker, which clipboard
 //!   managers that follow nspasteboard.org (Maccy, Alfred, Paste, …) skip;
 //!   macOS itself keeps no history.
-//! - **Linux (X11 and Wayland)**: the `x-kde-passwordManagerHint` type
-//!   ("secret"), which KDE's Klipper and managers that copy it skip. GNOME
-//!   keeps no clipboard history of its own.
+//! - **Linux**: the `x-kde-passwordManagerHint` type ("secret"), which KDE's
+//!   Klipper and managers that copy it skip. GNOME keeps no clipboard history
+//!   of its own. The clipboard is reached over X11; on a Wayland desktop that
+//!   is XWayland, which the desktop keeps in step with its own clipboard (a
+//!   Wayland session without XWayland gets the clipboard error below, and the
+//!   values can still be selected and copied by hand).
 //!
 //! Everywhere, the assistant also clears the secret 30 seconds later and
 //! when it quits (`clipboard_guard` in the core), if it is still there.
