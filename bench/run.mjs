@@ -18,6 +18,7 @@ const APP = join(target, "release", "c1-setup");
 const BASE = join(target, "release", "bench-baseline");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3000);
+const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 2000);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function median(xs) {
@@ -121,6 +122,9 @@ async function startOnce(bin, seedStep3 = false, renderer = RENDERERS[0].env) {
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
   rmSync(h.dir, { recursive: true, force: true });
+  // The next launch waits: started right after an app quit, either app's
+  // navigation began ~480 ms late in about half the runs (docs/benchmarks.md).
+  await sleep(PAUSE_MS);
   return { ready, pss, marks };
 }
 
@@ -162,7 +166,11 @@ async function startupRows(renderer) {
       (which === "app" ? memApp : memBase).push(r.pss);
     }
     memStep3.push((await startOnce(APP, true, renderer.env)).pss);
-    process.stderr.write(`${renderer.env.JSC_useJIT === "0" ? "like for like" : "WebKit defaults"}: run ${i + 1}/${RUNS} done\n`);
+    const last = (xs) => fmt(xs[xs.length - 1]);
+    process.stderr.write(
+      `${renderer.env.JSC_useJIT === "0" ? "like for like" : "WebKit defaults"}: run ${i + 1}/${RUNS}: ` +
+        `first frame ${last(startApp)} vs ${last(startBase)} ms, PSS ${memApp.at(-1).toFixed(1)} vs ${memBase.at(-1).toFixed(1)} MiB\n`,
+    );
   }
   // Where each app's start-up goes (ms after process start, medians).
   const line = (p) =>
@@ -198,7 +206,9 @@ async function main() {
   if (only === "startup") {
     for (const m of measured) {
       console.log(`${m.renderer.name}:`);
-      for (const [name, a, b] of m.rows) console.log(`  ${name}: ${fmt(median(a))} vs ${fmt(median(b))} (${(median(a) / median(b)).toFixed(2)}x)`);
+      // One decimal more than the tables, to see small changes between builds.
+      const precise = (xs) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
+      for (const [name, a, b] of m.rows) console.log(`  ${name}: ${precise(a)} vs ${precise(b)} (${(median(a) / median(b)).toFixed(3)}x)`);
       console.log(`  phases: ${m.phaseLine}`);
     }
     return;
@@ -237,7 +247,7 @@ async function main() {
   lines.push(`| login: verify-sso vs bare requests + process start (ms) | ${fmt(median(loginApp))} (${spread(loginApp)}) | ${fmt(median(bareWithStart))} (${spread(bareWithStart)}); bare ${fmt(median(loginBare))}, start ${fmt(median(procStart))} | ${loginRatio.toFixed(2)}x | ≤ 1.5x ${loginRatio <= 1.5 ? "met" : "MISSED"} |`);
   const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown CPU";
   const webkit = (() => { try { return execFileSync("pkg-config", ["--modversion", "webkit2gtk-4.1"], { encoding: "utf8" }).trim(); } catch { return "?"; } })();
-  console.log(`Machine: ${cpu}, ${(await import("node:os")).cpus().length} cores; WebKitGTK ${webkit}; ${RUNS} runs each, settle ${SETTLE_MS} ms.\n`);
+  console.log(`Machine: ${cpu}, ${(await import("node:os")).cpus().length} cores; WebKitGTK ${webkit}; ${RUNS} runs each, settle ${SETTLE_MS} ms, launches ${PAUSE_MS} ms apart.\n`);
   if (measured.length) console.log(`${measured[0].renderer.name}:\n`);
   console.log(lines.join("\n"));
   if (measured.length) console.log(`\nStart-up phases (ms after process start, medians): ${measured[0].phaseLine}`);
