@@ -48,3 +48,55 @@ impl AppInfo {
         })
     }
 }
+
+/// A plugin whose initialization script hands `session`'s start-up view to
+/// the page before the page's own script runs (ui/src/boot.ts takes it), so
+/// the first frame does not wait for the `app_info` round trip (8 ms of the
+/// 45 from navigation to the first frame, docs/benchmarks.md). The view
+/// holds no secret: it is what `app_info` returns. Without a view (the
+/// endpoints are unusable) there is no script, and the page asks
+/// `app_info`, which reports the problem.
+pub fn handed_over<R: tauri::Runtime>(session: &Session) -> tauri::plugin::TauriPlugin<R> {
+    let plugin = tauri::plugin::Builder::new("start-up-view");
+    match AppInfo::of(session).ok().as_ref().and_then(boot_script) {
+        Some(script) => plugin.js_init_script(script),
+        None => plugin,
+    }
+    .build()
+}
+
+/// The script that sets `window.__C1_SETUP_BOOT__` to `info`. JSON is a
+/// JavaScript expression, so the view goes in as data, never as code.
+fn boot_script(info: &AppInfo) -> Option<String> {
+    let json = serde_json::to_string(info).ok()?;
+    Some(format!("window.__C1_SETUP_BOOT__ = {json};"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_boot_script_carries_the_view_as_json_data() {
+        let info = AppInfo {
+            version: "1.2.3".to_owned(),
+            steps: steps(),
+            sandbox: false,
+            sandbox_keyring: false,
+            progress: SavedState::default(),
+            benchmark: false,
+            notice: Some("A line with \"quotes\", </script> and \u{2028}.".to_owned()),
+        };
+        let script = boot_script(&info).expect("script");
+        let json = script
+            .strip_prefix("window.__C1_SETUP_BOOT__ = ")
+            .and_then(|rest| rest.strip_suffix(';'))
+            .expect("one assignment");
+        let back: serde_json::Value = serde_json::from_str(json).expect("JSON");
+        assert_eq!(back, serde_json::to_value(&info).expect("value"));
+        assert_eq!(
+            back["notice"],
+            "A line with \"quotes\", </script> and \u{2028}."
+        );
+    }
+}

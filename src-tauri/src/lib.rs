@@ -56,6 +56,7 @@ pub fn run_window() -> ExitCode {
     // without one it logs a warning and the assistant starts normally.
     let base = tauri::Builder::default().plugin(single_instance::plugin());
     bench::mark("session");
+    let base = base.plugin(app_info::handed_over(&session));
     let app = builder(base, session).setup(|app| {
         bench::mark("setup");
         if let Some(window) = app.get_webview_window("main") {

@@ -13,6 +13,7 @@ import { accessStep } from "./steps/step4-access";
 import { doneScreen } from "./steps/done";
 import { welcome } from "./welcome";
 import { platformOf } from "./platform";
+import { takeBootInfo } from "./boot";
 
 function fatal(root: HTMLElement, title: string, problem: AppError, retry?: () => void): void {
   clear(root);
@@ -36,12 +37,14 @@ const scriptStarted = performance.now();
 document.documentElement.dataset.os = platformOf(navigator.userAgent);
 
 export async function start(root: HTMLElement, notice?: string): Promise<Stepper | null> {
-  let info;
-  try {
-    info = await api.appInfo();
-  } catch (err) {
-    fatal(root, "The assistant could not start", appError(err));
-    return null;
+  let info = takeBootInfo();
+  if (!info) {
+    try {
+      info = await api.appInfo();
+    } catch (err) {
+      fatal(root, "The assistant could not start", appError(err));
+      return null;
+    }
   }
   const infoLoaded = performance.now();
   let stepper: Stepper | null = null;
