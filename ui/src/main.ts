@@ -111,6 +111,7 @@ export async function start(root: HTMLElement, notice?: string): Promise<Stepper
       if (info.benchmark) {
         void api.benchReady([
           ["origin", performance.timeOrigin],
+          ["html", (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined)?.responseEnd ?? 0],
           ["script", scriptStarted],
           ["info", infoLoaded],
           ["built", built],

@@ -7,6 +7,7 @@ requestAnimationFrame(() => {
     void window.__TAURI_INTERNALS__.invoke("ready", {
       page: [
         ["origin", performance.timeOrigin],
+        ["html", performance.getEntriesByType("navigation")[0]?.responseEnd ?? 0],
         ["script", scriptStarted],
         ["frame", performance.now()],
       ],
