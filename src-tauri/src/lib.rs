@@ -51,12 +51,14 @@ pub fn run_window() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    bench::mark("session");
     // A second launch focuses the running window instead of opening another
     // (single_instance.rs). On Linux this goes over the D-Bus session bus;
-    // without one it logs a warning and the assistant starts normally.
-    let base = tauri::Builder::default().plugin(single_instance::plugin());
-    bench::mark("session");
-    let base = base.plugin(app_info::handed_over(&session));
+    // without one it logs a warning and the assistant starts normally. The
+    // start-up view goes to the page with the page (app_info.rs).
+    let base = tauri::Builder::default()
+        .plugin(single_instance::plugin())
+        .plugin(app_info::handed_over(&session));
     let app = builder(base, session).setup(|app| {
         bench::mark("setup");
         if let Some(window) = app.get_webview_window("main") {

@@ -152,7 +152,12 @@ mod gdbus {
             if let Some(registration) = self.registration.take() {
                 let _ = self.connection.unregister_object(registration);
             }
-            let _ = call_bus(&self.connection, "ReleaseName", &(self.name.as_str(),));
+            let _ = call_bus(
+                &self.connection,
+                "ReleaseName",
+                &(self.name.as_str(),),
+                "(u)",
+            );
         }
     }
 
@@ -176,7 +181,7 @@ mod gdbus {
         // The method is served before the name is owned, so that a launch
         // that finds the name taken always finds the method too.
         let registration = serve(connection, &path, on_second_launch).map_err(Error::Claim)?;
-        let reply = call_bus(connection, "RequestName", &(name, DO_NOT_QUEUE))
+        let reply = call_bus(connection, "RequestName", &(name, DO_NOT_QUEUE), "(u)")
             .and_then(|reply| {
                 reply.get::<(u32,)>().ok_or_else(|| {
                     glib::Error::new(
@@ -270,11 +275,13 @@ mod gdbus {
             .map(drop)
     }
 
-    /// Calls a method of the bus itself (org.freedesktop.DBus).
+    /// Calls a method of the bus itself (org.freedesktop.DBus) whose reply
+    /// has the D-Bus type `reply`, e.g. "(u)".
     fn call_bus(
         connection: &DBusConnection,
         method: &str,
         parameters: &impl ToVariant,
+        reply: &str,
     ) -> Result<glib::Variant, glib::Error> {
         connection.call_sync(
             Some("org.freedesktop.DBus"),
@@ -282,7 +289,7 @@ mod gdbus {
             "org.freedesktop.DBus",
             method,
             Some(&parameters.to_variant()),
-            Some(glib::VariantTy::new("(u)").expect("a valid type string")),
+            Some(glib::VariantTy::new(reply).expect("a valid type string")),
             DBusCallFlags::NONE,
             CALL_TIMEOUT_MS,
             gio::Cancellable::NONE,
@@ -408,19 +415,7 @@ mod gdbus {
         }
 
         fn has_owner(connection: &DBusConnection, name: &str) -> bool {
-            let reply = connection
-                .call_sync(
-                    Some("org.freedesktop.DBus"),
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus",
-                    "NameHasOwner",
-                    Some(&(name,).to_variant()),
-                    Some(glib::VariantTy::new("(b)").unwrap()),
-                    DBusCallFlags::NONE,
-                    CALL_TIMEOUT_MS,
-                    Cancellable::NONE,
-                )
-                .unwrap();
+            let reply = call_bus(connection, "NameHasOwner", &(name,), "(b)").unwrap();
             reply.get::<(bool,)>().unwrap().0
         }
 
