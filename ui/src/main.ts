@@ -50,7 +50,7 @@ export async function start(root: HTMLElement, notice?: string): Promise<Stepper
   let stepper: Stepper | null = null;
   // The welcome opens on the first start, and from Help; closing it the
   // first time is remembered.
-  const intro = welcome(() => {
+  const intro = welcome(root, () => {
     if (info.progress.welcome_seen_at === null) void api.dismissWelcome().catch(() => undefined);
   });
   const ctx: Context = {
@@ -62,10 +62,10 @@ export async function start(root: HTMLElement, notice?: string): Promise<Stepper
     info,
     start: info.progress.current_step,
     views: {
-      instance: instanceStep(ctx),
-      jumpcloud_app: jumpcloudAppStep(ctx),
-      connect: connectStep(ctx),
-      access: accessStep(ctx),
+      instance: () => instanceStep(ctx),
+      jumpcloud_app: () => jumpcloudAppStep(ctx),
+      connect: () => connectStep(ctx),
+      access: () => accessStep(ctx),
     },
     done: doneScreen(ctx),
     finished: info.progress.finished_at !== null,
@@ -86,7 +86,7 @@ export async function start(root: HTMLElement, notice?: string): Promise<Stepper
     },
   });
   clear(root);
-  root.append(stepper.root, intro.root);
+  root.append(stepper.root);
   stepper.show();
   if (info.progress.welcome_seen_at === null && !info.benchmark) intro.open();
   root.removeAttribute("aria-busy");

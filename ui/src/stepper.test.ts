@@ -44,10 +44,10 @@ describe("stepper", () => {
     stepper = new Stepper({
       info,
       views: {
-        instance: fakeView("instance"),
-        jumpcloud_app: fakeView("jumpcloud_app"),
-        connect: fakeView("connect"),
-        access: fakeView("access"),
+        instance: () => fakeView("instance"),
+        jumpcloud_app: () => fakeView("jumpcloud_app"),
+        connect: () => fakeView("connect"),
+        access: () => fakeView("access"),
       },
       onStepChange: (step) => changes.push(step),
     });
@@ -101,6 +101,32 @@ describe("stepper", () => {
   });
 });
 
+describe("views made on first use", () => {
+  it("makes only the step on screen at start, each other view when its step first shows, and each once", async () => {
+    const made: StepId[] = [];
+    const making = (id: StepId) => () => {
+      made.push(id);
+      return fakeView(id);
+    };
+    const root = document.createElement("div");
+    document.body.appendChild(root);
+    const stepper = new Stepper({
+      info,
+      start: "jumpcloud_app",
+      views: { instance: making("instance"), jumpcloud_app: making("jumpcloud_app"), connect: making("connect"), access: making("access") },
+    });
+    root.appendChild(stepper.root);
+    stepper.show();
+    expect(made).toEqual(["jumpcloud_app"]);
+    await stepper.goNext();
+    await stepper.goBack();
+    await stepper.goNext();
+    stepper.goTo("instance");
+    expect(made).toEqual(["jumpcloud_app", "connect", "instance"]);
+    root.remove();
+  });
+});
+
 describe("done screen", () => {
   it("follows the last step's Finish, marks every step done, and Back returns to step 4", async () => {
     const root = document.createElement("div");
@@ -109,7 +135,7 @@ describe("done screen", () => {
     const stepper = new Stepper({
       info: { ...info, progress: { ...freshProgress, current_step: "access" } },
       start: "access",
-      views: { instance: fakeView("instance"), jumpcloud_app: fakeView("jumpcloud_app"), connect: fakeView("connect"), access: last },
+      views: { instance: () => fakeView("instance"), jumpcloud_app: () => fakeView("jumpcloud_app"), connect: () => fakeView("connect"), access: () => last },
       done: { title: "All set", summary: "s", render: () => document.createElement("p") },
     });
     root.appendChild(stepper.root);

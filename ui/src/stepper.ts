@@ -27,7 +27,8 @@ export interface DoneView {
 
 export interface StepperOptions {
   info: AppInfo;
-  views: Record<StepId, StepView>;
+  /** Makes each step's view; a view is made the first time its step is shown. */
+  views: Record<StepId, () => StepView>;
   start?: StepId;
   /** Told whenever the current step changes (e.g. to save progress). */
   onStepChange?: (step: StepId) => void;
@@ -45,7 +46,8 @@ export interface StepperOptions {
 
 export class Stepper {
   private readonly steps: StepInfo[];
-  private readonly views: Record<StepId, StepView>;
+  private readonly makeView: Record<StepId, () => StepView>;
+  private readonly views = new Map<StepId, StepView>();
   private readonly onStepChange: ((step: StepId) => void) | undefined;
   private index: number;
   private furthest: number;
@@ -66,7 +68,7 @@ export class Stepper {
 
   constructor(options: StepperOptions) {
     this.steps = options.info.steps;
-    this.views = options.views;
+    this.makeView = options.views;
     this.onStepChange = options.onStepChange;
     const start = this.steps.findIndex((s) => s.id === options.start);
     this.index = Math.max(0, start);
@@ -154,17 +156,17 @@ export class Stepper {
     this.heading.textContent = step.title;
     this.summary.textContent = step.summary;
     clear(this.body);
-    this.body.appendChild(this.views[step.id].render());
+    this.body.appendChild(this.view(step.id).render());
     this.form.dataset.step = step.id;
     this.updateButtons();
     if (focus) this.heading.focus();
   }
 
   async goNext(): Promise<void> {
-    if (this.busy || !this.views[this.current].ready()) return;
+    if (this.busy || !this.view(this.current).ready()) return;
     this.setBusy(true);
     try {
-      const view = this.views[this.current];
+      const view = this.view(this.current);
       const ok = view.leave ? await view.leave() : true;
       if (ok && this.index < this.steps.length - 1) this.moveTo(this.index + 1);
       else if (ok && this.done) {
@@ -215,6 +217,17 @@ export class Stepper {
     if (focus) this.heading.focus();
   }
 
+  /** The step's view, made on first use: at start-up only the step on screen
+   *  is built, so the first frame does not wait for the other three. */
+  private view(id: StepId): StepView {
+    let view = this.views.get(id);
+    if (!view) {
+      view = this.makeView[id]();
+      this.views.set(id, view);
+    }
+    return view;
+  }
+
   private stepAt(index: number): StepInfo {
     const step = this.steps[index];
     if (!step) throw new Error(`no step at ${index}`);
@@ -255,7 +268,7 @@ export class Stepper {
     this.back.hidden = this.index === 0;
     this.back.textContent = "Back";
     const last = this.index === this.steps.length - 1;
-    const view = this.views[this.current];
+    const view = this.view(this.current);
     this.next.disabled = this.busy || !view.ready();
     // The last step offers "Finish" only when its view has something to finish.
     this.next.hidden = last && !view.leave;
