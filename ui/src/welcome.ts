@@ -4,13 +4,28 @@
 import { el } from "./dom";
 
 export interface Welcome {
-  readonly root: HTMLDialogElement;
-  /** Opens the welcome as a modal dialog. */
+  /** Opens the welcome as a modal dialog (built and added to the page the first time). */
   open(): void;
 }
 
-/** `onClose` runs whenever the admin closes it (Start, Escape). */
-export function welcome(onClose: () => void): Welcome {
+/** The welcome, shown in `host`. `onClose` runs whenever the admin closes it
+ *  (Start, Escape). It is built when it first opens: a returning admin's
+ *  start-up does not build a dialog that stays closed. */
+export function welcome(host: HTMLElement, onClose: () => void): Welcome {
+  let dialog: HTMLDialogElement | null = null;
+  return {
+    open() {
+      if (!dialog) {
+        dialog = build(onClose);
+        host.appendChild(dialog);
+      }
+      if (!dialog.open) dialog.showModal();
+      dialog.querySelector<HTMLButtonElement>("#welcome-start")?.focus();
+    },
+  };
+}
+
+function build(onClose: () => void): HTMLDialogElement {
   const start = el("button", { type: "button", class: "primary", id: "welcome-start" }, "Start");
   const root = el(
     "dialog",
@@ -39,11 +54,5 @@ export function welcome(onClose: () => void): Welcome {
   );
   start.addEventListener("click", () => { root.close(); });
   root.addEventListener("close", onClose);
-  return {
-    root,
-    open() {
-      if (!root.open) root.showModal();
-      start.focus();
-    },
-  };
+  return root;
 }
