@@ -34,3 +34,11 @@ export function append(parent: Node, ...children: Child[]): void {
 export function clear(node: Node): void {
   while (node.firstChild) node.removeChild(node.firstChild);
 }
+
+/** Runs `fn` once the next frame is on screen (a frame, then a task): for work
+ *  that frame does not need, such as asking Rust, so it never waits for it. */
+export function afterPaint(fn: () => void): void {
+  requestAnimationFrame(() => {
+    setTimeout(fn, 0);
+  });
+}

@@ -2,7 +2,7 @@
 // the saved step, and proves the keychain works (stopping with a clear
 // message when it does not: secrets are never kept anywhere else).
 import { api, appError } from "./ipc";
-import { el, clear } from "./dom";
+import { afterPaint, el, clear } from "./dom";
 import { Stepper } from "./stepper";
 import type { Context } from "./context";
 import type { AppError } from "./bindings/AppError";
@@ -106,20 +106,18 @@ export async function start(root: HTMLElement, notice?: string): Promise<Stepper
   // Once the first frame with step 1 is on screen: the benchmark's marker,
   // then the keychain check (it may wake a keyring daemon; the admin should
   // not wait for that to see the window).
-  requestAnimationFrame(() => {
-    setTimeout(() => {
-      if (info.benchmark) {
-        void api.benchReady([
-          ["origin", performance.timeOrigin],
-          ["html", (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined)?.responseEnd ?? 0],
-          ["script", scriptStarted],
-          ["info", infoLoaded],
-          ["built", built],
-          ["frame", performance.now()],
-        ]);
-      }
-      if (!import.meta.env.VITEST) void checkKeychain();
-    }, 0);
+  afterPaint(() => {
+    if (info.benchmark) {
+      void api.benchReady([
+        ["origin", performance.timeOrigin],
+        ["html", (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined)?.responseEnd ?? 0],
+        ["script", scriptStarted],
+        ["info", infoLoaded],
+        ["built", built],
+        ["frame", performance.now()],
+      ]);
+    }
+    if (!import.meta.env.VITEST) void checkKeychain();
   });
   return stepper;
 }

@@ -4,7 +4,7 @@
 // the clipboard and store it, so a pasted code never passes through here). The step ends with page 1 of
 // ConductorOne's signup (signup.ts); Continue without having confirmed its
 // second page asks once.
-import { el } from "../dom";
+import { afterPaint, el } from "../dom";
 import { api, CommandError, appError } from "../ipc";
 import type { Context } from "../context";
 import type { FieldError } from "../bindings/FieldError";
@@ -131,7 +131,9 @@ export function instanceStep(ctx: Context): StepView {
   return {
     id: "instance",
     render() {
-      void check();
+      // The saved values are checked with Rust once the step is on screen:
+      // the first frame does not wait for that call.
+      afterPaint(() => void check());
       confirmPending = false;
       confirmBox.replaceChildren();
       signup.update();

@@ -39,6 +39,23 @@ describe("step 1 view", () => {
     expect(document.querySelector("#instance-preview")?.textContent).toContain("https://acmeco.conductor.one/");
   });
 
+  it("checks the saved values with Rust once the step is on screen, not before its first frame", async () => {
+    const calls: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== "check_instance_fields") return null;
+      calls.push(args);
+      return { domain: "acmeco", instance_url: "https://acmeco.conductor.one/", errors: [] };
+    });
+    const view = instanceStep(testContext({ ...freshProgress, domain: "acmeco", display_name: "Acme" }));
+    document.body.appendChild(view.render());
+    expect(calls).toEqual([]);
+    await new Promise((painted) => requestAnimationFrame(painted));
+    expect(calls).toEqual([]);
+    await settle(3);
+    expect(calls).toEqual([{ domain: "acmeco", displayName: "Acme" }]);
+    expect(document.querySelector("#instance-preview")?.textContent).toContain("https://acmeco.conductor.one/");
+  });
+
   it("is ready only with all three fields, sends the invite code exactly once and empties it", async () => {
     const saved: unknown[] = [];
     mockIPC((cmd, args) => {
