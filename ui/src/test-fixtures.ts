@@ -59,6 +59,13 @@ export function testContext(progress: SavedState = freshProgress): Context {
   return { progress: structuredClone(progress), storeName: "GNOME Keyring", goTo: () => undefined };
 }
 
+/** Lets work deferred to after the next frame (`afterPaint`) run, with its
+ *  IPC replies: a test that renders step 1 waits for its first check. */
+export async function painted(): Promise<void> {
+  await new Promise((frame) => requestAnimationFrame(frame));
+  await settle(3);
+}
+
 /** Lets pending IPC replies and their follow-ups run. */
 export async function settle(ticks = 1): Promise<void> {
   for (let i = 0; i < ticks; i++) await new Promise((resolve) => setTimeout(resolve, 0));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { freshProgress, rejectInvalid, settle, testContext } from "../test-fixtures";
+import { freshProgress, painted, rejectInvalid, settle, testContext } from "../test-fixtures";
 import { instanceStep } from "./step1-instance";
 import { jumpcloudAppStep } from "./step2-jumpcloud-app";
 
@@ -10,7 +10,9 @@ function type(input: HTMLInputElement | null, value: string): void {
   input.dispatchEvent(new Event("input"));
 }
 
-afterEach(() => {
+afterEach(async () => {
+  // Step 1 checks its values once on screen: let that finish under this test's IPC mock.
+  await painted();
   clearMocks();
   document.body.replaceChildren();
 });
