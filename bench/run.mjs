@@ -70,6 +70,22 @@ function tree(pid) {
   return out;
 }
 
+/** Whether `pid` is running (not gone, not a zombie). */
+function running(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat[stat.lastIndexOf(")") + 2] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until none of `pids` is running, at most `ms`. */
+async function exited(pids, ms) {
+  const until = performance.now() + ms;
+  while (pids.some(running) && performance.now() < until) await sleep(20);
+}
+
 function pssKiB(pids) {
   let total = 0;
   for (const pid of pids) {
@@ -124,10 +140,15 @@ async function startOnce(bin, seedStep3 = false, renderer = RENDERERS[0].env) {
     for (const [k, v] of Object.entries(page)) if (k !== "origin") marks[`page_${k}`] = origin + v;
   }
   await sleep(SETTLE_MS);
-  const pss = pssKiB(tree(child.pid)) / 1024;
+  const pids = tree(child.pid);
+  const pss = pssKiB(pids) / 1024;
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
-  rmSync(h.dir, { recursive: true, force: true });
+  // WebKit's web and network processes outlive the app by a moment and may
+  // still write into the home (its website data): wait for them, and retry
+  // the removal if a file appears while it runs.
+  await exited(pids, 5000);
+  rmSync(h.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   // A pause between launches, so that one app's exit does not overlap the
   // next one's start.
   await sleep(PAUSE_MS);
