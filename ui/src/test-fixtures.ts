@@ -59,10 +59,15 @@ export function testContext(progress: SavedState = freshProgress): Context {
   return { progress: structuredClone(progress), storeName: "GNOME Keyring", goTo: () => undefined };
 }
 
+/** Resolves at the next animation frame, before the work `afterPaint` defers to the task after it. */
+export function nextFrame(): Promise<void> {
+  return new Promise((frame) => requestAnimationFrame(() => { frame(); }));
+}
+
 /** Lets work deferred to after the next frame (`afterPaint`) run, with its
  *  IPC replies: a test that renders step 1 waits for its first check. */
 export async function painted(): Promise<void> {
-  await new Promise((frame) => requestAnimationFrame(frame));
+  await nextFrame();
   await settle(3);
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { freshProgress, painted, rejectInvalid, settle, testContext } from "../test-fixtures";
+import { freshProgress, nextFrame, painted, rejectInvalid, settle, testContext } from "../test-fixtures";
 import { instanceStep } from "./step1-instance";
 import { jumpcloudAppStep } from "./step2-jumpcloud-app";
 
@@ -51,7 +51,7 @@ describe("step 1 view", () => {
     const view = instanceStep(testContext({ ...freshProgress, domain: "acmeco", display_name: "Acme" }));
     document.body.appendChild(view.render());
     expect(calls).toEqual([]);
-    await new Promise((painted) => requestAnimationFrame(painted));
+    await nextFrame();
     expect(calls).toEqual([]);
     await settle(3);
     expect(calls).toEqual([{ domain: "acmeco", displayName: "Acme" }]);
