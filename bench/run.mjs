@@ -50,17 +50,22 @@ function home(seedStep3) {
 }
 
 /** All processes whose ancestry leads to `pid` (WebKit's web and network processes). */
+/** `/proc/<pid>/stat` after the command name: [state, ppid, ...]; null once the process is gone. */
+function statFields(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null;
+  }
+}
+
 function tree(pid) {
   const parents = new Map();
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parents.set(Number(name), ppid);
-    } catch {
-      // gone
-    }
+    const fields = statFields(name);
+    if (fields) parents.set(Number(name), Number(fields[1]));
   }
   const out = [pid];
   for (let grew = true; grew; ) {
@@ -72,12 +77,8 @@ function tree(pid) {
 
 /** Whether `pid` is running (not gone, not a zombie). */
 function running(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat[stat.lastIndexOf(")") + 2] !== "Z";
-  } catch {
-    return false;
-  }
+  const fields = statFields(pid);
+  return fields !== null && fields[0] !== "Z";
 }
 
 /** Waits until none of `pids` is running, at most `ms`. */
@@ -197,7 +198,7 @@ async function startupRows(renderer) {
       (which === "app" ? memApp : memBase).push(r.pss);
     }
     memStep3.push((await startOnce(APP, true, renderer.env)).pss);
-    const last = (xs) => fmt(xs[xs.length - 1]);
+    const last = (xs) => fmt(xs.at(-1));
     process.stderr.write(
       `${renderer.env.JSC_useJIT === "0" ? "like for like" : "WebKit defaults"}: run ${i + 1}/${RUNS}: ` +
         `first frame ${last(startApp)} vs ${last(startBase)} ms, PSS ${memApp.at(-1).toFixed(1)} vs ${memBase.at(-1).toFixed(1)} MiB\n`,
