@@ -15,7 +15,8 @@ import { bareLogin } from "./bare-login.mjs";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const target = process.env.CARGO_TARGET_DIR ?? join(root, "target");
 const APP = join(target, "release", "c1-setup");
-const BASE = join(target, "release", "bench-baseline");
+// BENCH_BASE: another binary in the baseline's place (an A/B of one change).
+const BASE = process.env.BENCH_BASE ?? join(target, "release", "bench-baseline");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3000);
 const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 2000);
