@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "app_info",
     "progress",
     "bench_ready",
+    "show_window",
     "keychain_status",
     "dismiss_welcome",
     "set_step",

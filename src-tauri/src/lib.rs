@@ -2,14 +2,15 @@
 //! per step. The logic lives in `c1-setup-core`: a command converts IPC to
 //! one call on the core's [`Session`] (or the `Setup` behind it) and back.
 //! The OS adapters the core asks for (clipboard, browser opener, save
-//! dialog), the single-instance check and the benchmark markers each have a
-//! small file here.
+//! dialog), the single-instance check, when the window shows, and the
+//! benchmark markers each have a small file here.
 
 mod app_info;
 mod bench;
 mod clipboard;
 pub mod commands;
 mod opener;
+mod reveal;
 mod save_dialog;
 mod single_instance;
 
@@ -63,6 +64,8 @@ pub fn run_window() -> ExitCode {
         bench::mark("setup");
         if let Some(window) = app.get_webview_window("main") {
             fit_to_work_area(&window);
+            // Hidden until the page starts, on Linux (reveal.rs).
+            reveal::at_setup(app.handle(), &window);
         }
         Ok(())
     });

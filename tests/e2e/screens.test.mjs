@@ -1,4 +1,5 @@
-// The screens around the four steps, in the real window: the first-start
+// The screens around the four steps, in the real window: the window showing
+// itself once its page starts, the first-start
 // welcome (what is needed, closing it, not again after a relaunch, Help
 // opens it, axe-core in both schemes), every step's primary action in view
 // on common laptop screens, the window fitting a small screen, step 4's
@@ -175,6 +176,15 @@ async function assertInViewAtLaptopSizes(session, where, selectors) {
     }
   }
 }
+
+test("the window opens hidden and shows itself once its page's script starts", { timeout: 60000 }, async () => {
+  const home = newHome("c1-setup-reveal-");
+  await withApp({ home }, async (session) => {
+    // WebKit reports a page in a window that was never shown as hidden.
+    assert.equal(await session.execute("return document.visibilityState;"), "visible");
+    assert.equal(await step(session), "instance");
+  });
+});
 
 test("the welcome: first start only, says what is needed, closes with Escape or Start, Help opens it, no axe findings", { timeout: 120000 }, async () => {
   const home = newHome("c1-setup-welcome-");

@@ -64,6 +64,7 @@ export async function call<T>(command: string, args?: Record<string, unknown>): 
 
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
+  showWindow: () => call<null>("show_window"),
   benchReady: (page: [string, number][]) => call<null>("bench_ready", { page }),
   progress: () => call<SavedState>("progress"),
   keychainStatus: () => call<KeychainStatus>("keychain_status"),

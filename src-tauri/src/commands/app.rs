@@ -29,6 +29,13 @@ pub fn bench_ready(page: Vec<(String, f64)>) {
     bench::mark("ready");
 }
 
+/// The page's script has started: show the window, which waits for it on
+/// Linux (reveal.rs says why). Does nothing to a window already shown.
+#[tauri::command]
+pub fn show_window<R: tauri::Runtime>(window: tauri::WebviewWindow<R>) {
+    crate::reveal::page_started(&window);
+}
+
 /// The saved progress as it is now (after a command that changed it).
 #[tauri::command]
 pub fn progress(session: State<'_, Session>) -> SavedState {

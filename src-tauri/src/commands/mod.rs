@@ -19,6 +19,7 @@ macro_rules! all_commands {
             $crate::commands::app::app_info,
             $crate::commands::app::progress,
             $crate::commands::app::bench_ready,
+            $crate::commands::app::show_window,
             $crate::commands::app::keychain_status,
             $crate::commands::app::dismiss_welcome,
             $crate::commands::app::set_step,
