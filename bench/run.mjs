@@ -50,7 +50,6 @@ function home(seedStep3) {
   return { dir, env };
 }
 
-/** All processes whose ancestry leads to `pid` (WebKit's web and network processes). */
 /** `/proc/<pid>/stat` after the command name: [state, ppid, ...]; null once the process is gone. */
 function statFields(pid) {
   try {
@@ -61,6 +60,7 @@ function statFields(pid) {
   }
 }
 
+/** All processes whose ancestry leads to `pid` (WebKit's web and network processes). */
 function tree(pid) {
   const parents = new Map();
   for (const name of readdirSync("/proc")) {

@@ -58,8 +58,8 @@ fn dmabuf_renderer_off(value: Option<&OsStr>) -> bool {
 }
 
 /// Whether the window waits for its page before it shows (see the top).
-fn waits_for_page(dmabuf_renderer_off_: bool) -> bool {
-    cfg!(target_os = "linux") && dmabuf_renderer_off_
+fn waits_for_page(renderer_off: bool) -> bool {
+    cfg!(target_os = "linux") && renderer_off
 }
 
 /// At set-up: shows the window now, or arranges the fallback while the page
@@ -78,13 +78,14 @@ pub fn at_setup<R: Runtime>(app: &AppHandle<R>, window: &WebviewWindow<R>) {
             std::thread::sleep(FALLBACK);
             let handle = app.clone();
             let _ = app.run_on_main_thread(move || {
-                if let Some(window) = handle.get_webview_window(&label) {
-                    if !Shown::is_visible(&window) {
-                        tracing::warn!(
-                            "the page did not start within {FALLBACK:?}; showing the window"
-                        );
-                    }
-                    reveal(&window);
+                let Some(window) = handle.get_webview_window(&label) else {
+                    return;
+                };
+                if !Shown::is_visible(&window) {
+                    tracing::warn!(
+                        "the page did not start within {FALLBACK:?}; showing the window"
+                    );
+                    Shown::show(&window);
                 }
             });
         });
