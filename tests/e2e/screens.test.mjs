@@ -1,5 +1,5 @@
 // The screens around the four steps, in the real window: the window showing
-// itself once its page starts, the first-start welcome (what is needed,
+// itself once its page starts, step 1's three fonts, the first-start welcome (what is needed,
 // closing it, not again after a relaunch, Help opens it, axe-core in both
 // schemes), every step's primary action in view on common laptop screens,
 // the window fitting a small screen, step 4's question before finishing with
@@ -183,6 +183,27 @@ test("the window opens hidden and shows itself once its page's script starts", {
     // WebKit reports a page in a window that was never shown as hidden.
     assert.equal(await session.execute("return document.visibilityState;"), "visible");
     assert.equal(await step(session), "instance");
+  });
+});
+
+// Each font (family, size, weight) on the first screen is one more for WebKit
+// to look up, load and rasterise before the first frame (styles.css).
+test("step 1's screen uses three fonts: body, body bold, title", { timeout: 60000 }, async () => {
+  const home = newHome("c1-setup-fonts-");
+  await withApp({ home }, async (session) => {
+    assert.equal(await step(session), "instance");
+    const fonts = await session.execute(`
+      const used = {};
+      for (const node of document.querySelectorAll("body *")) {
+        if (node.getClientRects().length === 0) continue;
+        const hasText = [...node.childNodes].some((c) => c.nodeType === Node.TEXT_NODE && c.textContent.trim() !== "");
+        if (!hasText && !node.matches("input, button, select, textarea")) continue;
+        const s = getComputedStyle(node);
+        const font = s.fontFamily + " " + s.fontSize + " " + s.fontWeight;
+        (used[font] ??= []).push(node.id || node.className || node.tagName.toLowerCase());
+      }
+      return used;`);
+    assert.deepEqual(Object.keys(fonts).sort(), ["sans-serif 15px 400", "sans-serif 15px 600", "sans-serif 24px 600"], JSON.stringify(fonts));
   });
 });
 
