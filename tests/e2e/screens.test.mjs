@@ -1,10 +1,10 @@
 // The screens around the four steps, in the real window: the window showing
-// itself once its page starts, step 1's three fonts, the first-start welcome (what is needed,
-// closing it, not again after a relaunch, Help opens it, axe-core in both
-// schemes), every step's primary action in view on common laptop screens,
-// the window fitting a small screen, step 4's question before finishing with
-// unticked items, and the done screen's links to the instance and to
-// ConductorOne's documentation.
+// itself once its page starts, step 1's three fonts, the first-start welcome
+// (what is needed, closing it, not again after a relaunch, Help opens it,
+// axe-core in both schemes), every step's primary action in view on common
+// laptop screens, the window fitting a small screen, step 4's question before
+// finishing with unticked items, and the done screen's links to the instance
+// and to ConductorOne's documentation.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
